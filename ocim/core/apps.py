@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "ocim.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        # Periodic jobs and personal-data handlers declared by this app.
+        from . import jobs  # noqa: F401

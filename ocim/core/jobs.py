@@ -1,0 +1,1 @@
+"""Periodic jobs of the core app (registered with the scheduler)."""

@@ -1,0 +1,19 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_and_cache(settings, tmp_path):
+    """Each test starts with an empty cache and its own media folder."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    from ocim.accounts.tests.factories import UserFactory
+
+    return UserFactory()

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +27,8 @@ class EmailUserManager(UserManager):
     def create_superuser(self, email=None, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
+        # The operator who runs createsuperuser vouches for the address.
+        extra_fields.setdefault("email_verified_at", timezone.now())
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
@@ -46,6 +49,10 @@ class User(AbstractUser):
         max_length=5,
         choices=[("fr", "Français"), ("en", "English")],
         default="fr",
+    )
+    # When the person accepted the privacy policy (sign-up): evidence of consent.
+    privacy_consent_at = models.DateTimeField(
+        _("privacy policy accepted at"), null=True, blank=True
     )
 
     USERNAME_FIELD = "email"
@@ -68,3 +75,7 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def is_email_verified(self) -> bool:
+        return self.email_verified_at is not None

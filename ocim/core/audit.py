@@ -1,7 +1,7 @@
 """The audit log: every meaningful state change, with a dotted action code.
 
-    audit_log(action="training.registration.cancelled", actor=user, obj=registration,
-              data={"reason": "..."})
+audit_log(action="training.registration.cancelled", actor=user, obj=registration,
+          data={"reason": "..."})
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ def audit_log(
     return AuditLogEntry.objects.create(
         action=action,
         actor=actor if is_user else None,
-        actor_label=(str(getattr(actor, "email", "")) if is_user else (str(actor) if actor else ""))[
-            :255
-        ],
+        actor_label=(
+            str(getattr(actor, "email", "")) if is_user else (str(actor) if actor else "")
+        )[:255],
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:255] if obj is not None else "",

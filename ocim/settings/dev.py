@@ -5,4 +5,4 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", True)
 # A development key is fine here: these settings never serve production traffic.
-SECRET_KEY = env.str("SECRET_KEY", "dev-only-insecure-key-change-me")  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", "dev-only-insecure-key-change-me")

@@ -85,6 +85,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # SQLite (WAL) is the embedded default; DATABASE_URL switches to PostgreSQL.
 DATABASE_URL = env.str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
+if DATABASE_URL.startswith("sqlite:///") and not DATABASE_URL.startswith("sqlite:////:memory"):
+    # The embedded database lives in var/ (git-ignored); a fresh clone has no such folder yet.
+    Path(DATABASE_URL.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env.int("DB_CONN_MAX_AGE", 0))
 }

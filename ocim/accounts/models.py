@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EmailUserManager(UserManager):
-    """Users are identified by their e-mail address (stored as typed, matched case-insensitively)."""
+    """Users are identified by their e-mail address (as typed; matched ignoring case)."""
 
     use_in_migrations = True
 

@@ -221,3 +221,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Accounts (Wagtail user forms) ------------------------------------------------------------
+# Wagtail's users app with Ocim's forms (e-mail login, profile fields, GDPR deletion), and the
+# admin login with the site's throttling and e-mail verification.
+INSTALLED_APPS = [
+    "ocim.accounts.wagtail_users.OcimUsersAppConfig" if app == "wagtail.users" else app
+    for app in INSTALLED_APPS
+]
+WAGTAILADMIN_USER_LOGIN_FORM = "ocim.accounts.forms.AdminLoginForm"
+
+# --- Outbound fetch ---------------------------------------------------------------------------
+# How the platform introduces itself when it fetches feeds and pages (ocim.core.fetch).
+OCIM_FETCH_USER_AGENT = env.str("OCIM_FETCH_USER_AGENT", "OcimBot/1.0 (+https://www.ocim.fr)")

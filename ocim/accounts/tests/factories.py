@@ -3,7 +3,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 
-
 class UserFactory(factory.django.DjangoModelFactory):
     """A verified member with a French name; the password is ``password`` unless given."""
 

@@ -12,6 +12,17 @@ def _media_and_cache(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _french():
+    """Each test starts in French, the site's default: a request in English leaves English
+    active in the thread, and later URL reversals would come out under /en/."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def user(db):
     from ocim.accounts.tests.factories import UserFactory

@@ -1,16 +1,6 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _french(settings):
-    """Each test starts in French (a request in English leaves that language active)."""
-    from django.utils import translation
-
-    translation.activate("fr")
-    yield
-    translation.deactivate()
-
-
 @pytest.fixture
 def mailbox():
     """The locmem outbox. Mail leaves on commit: wrap the action in ``committed()``."""

@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Extra pytest options, e.g. `make test PYTEST_ARGS="-n 2"` (CI runs the suite on two workers).
+PYTEST_ARGS ?=
 
 .PHONY: run test test-postgres test-browser install lint format check migrate demo messages bench clean
 
@@ -14,7 +16,7 @@ run: install ## set up everything and start the site, the task worker and the sc
 	$(BIN)/python manage.py run_platform --host $(HOST) --port $(PORT)
 
 test: install ## the whole test suite (SQLite unless DATABASE_URL says otherwise)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,9 +25,10 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+	@mkdir -p var
 
 test-postgres: install ## the same suite on the local PostgreSQL
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocim} $(BIN)/pytest
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocim} $(BIN)/pytest $(PYTEST_ARGS)
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund

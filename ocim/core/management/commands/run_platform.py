@@ -19,7 +19,13 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, **options):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
-            worker = [*manage, "rqworker", "--job-class", "django_tasks_rq.Job", *settings.RQ_QUEUES]
+            worker = [
+                *manage,
+                "rqworker",
+                "--job-class",
+                "django_tasks_rq.Job",
+                *settings.RQ_QUEUES,
+            ]
         else:
             worker = [*manage, "db_worker", "--queue-name", "*"]
         commands = {
@@ -31,7 +37,9 @@ class Command(BaseCommand):
         for name, command in commands.items():
             self.stdout.write(f"[{name}] {' '.join(command[1:])}")
             processes[name] = subprocess.Popen(command)  # noqa: S603 - our own manage.py
-        self.stdout.write(self.style.SUCCESS(f"Ocim is running at http://{host}:{port}/ (Ctrl-C stops)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Ocim is running at http://{host}:{port}/ (Ctrl-C stops)")
+        )
 
         def stop(*_):
             raise KeyboardInterrupt

@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Periodic jobs and personal-data handlers declared by this app.
         from . import jobs  # noqa: F401
+        from .shell import connect_signals
+
+        connect_signals()

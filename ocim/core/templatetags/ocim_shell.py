@@ -9,42 +9,15 @@ from django.conf import settings
 from django.urls import NoReverseMatch, translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page
+
+from ..shell import shell_for_request
 
 register = template.Library()
 
 
 def _request(context):
     return context.get("request")
-
-
-def site_home(request):
-    """The home page of the current language for this request's site (cached on the request)."""
-    if request is None:
-        return None
-    language = translation.get_language()
-    cache = getattr(request, "_ocim_home_cache", None)
-    if cache is None:
-        cache = {}
-        request._ocim_home_cache = cache
-    if language not in cache:
-        site = Site.find_for_request(request)
-        home = None
-        if site is not None:
-            root = site.root_page
-            try:
-                locale = Locale.objects.get_for_language(language)
-            except Locale.DoesNotExist:
-                locale = None
-            if locale is not None and root.locale_id != locale.pk:
-                home = (
-                    Page.objects.live()
-                    .filter(translation_key=root.translation_key, locale=locale)
-                    .first()
-                )
-            home = home or root
-        cache[language] = home
-    return cache[language]
 
 
 def _language_prefix_home(language_code):
@@ -54,11 +27,9 @@ def _language_prefix_home(language_code):
 @register.simple_tag(takes_context=True)
 def site_home_url(context):
     """URL of the home page in the current language."""
-    home = site_home(_request(context))
-    if home is not None:
-        url = home.get_url(_request(context))
-        if url:
-            return url
+    shell = shell_for_request(_request(context))
+    if shell is not None:
+        return shell["home_url"]
     return _language_prefix_home(translation.get_language() or settings.LANGUAGE_CODE)
 
 
@@ -69,22 +40,22 @@ def _page_is_under(page, other):
 @register.inclusion_tag("includes/main_nav.html", takes_context=True)
 def main_nav(context):
     """The main menu: live children of the localized home page marked "show in menus"."""
-    request = _request(context)
-    home = site_home(request)
+    shell = shell_for_request(_request(context))
     current_page = context.get("page")
+    current_path = current_page.path if isinstance(current_page, Page) else None
     items = []
-    if home is not None:
-        for child in home.get_children().live().in_menu().only("id", "title", "path", "url_path"):
-            items.append(
-                {
-                    "title": child.title,
-                    "url": child.get_url(request),
-                    "current": current_page is not None and current_page.pk == child.pk,
-                    "ancestor": isinstance(current_page, Page)
-                    and current_page.pk != child.pk
-                    and _page_is_under(current_page, child),
-                }
-            )
+    for child in shell["nav"] if shell else []:
+        items.append(
+            {
+                "title": child["title"],
+                "url": child["url"],
+                "current": current_page is not None
+                and getattr(current_page, "pk", None) == child["id"],
+                "ancestor": current_path is not None
+                and current_page.pk != child["id"]
+                and current_path.startswith(child["path"]),
+            }
+        )
     return {"items": items}
 
 
@@ -133,8 +104,8 @@ def _language_links(context):
                     url = target.get_url(request)
                     exact = bool(url)
                 else:
-                    home = site_home(request)
-                    url = home.get_url(request) if home is not None else None
+                    shell = shell_for_request(request)
+                    url = shell["home_url"] if shell is not None else None
             elif request is not None and not context.get("language_links_home"):
                 url = _translated_view_url(request, code, current)
                 exact = bool(url)
@@ -201,27 +172,17 @@ def breadcrumb_trail(context, current, *pairs):
 @register.inclusion_tag("includes/footer_content.html", takes_context=True)
 def site_footer(context):
     """Organisation facts and the legal pages in the current language."""
-    from ocim.core.models import OrganisationSettings
-
-    request = _request(context)
-    org = OrganisationSettings.load(request_or_site=request)
+    shell = shell_for_request(_request(context))
     legal_links = []
-    for field, fallback_title in (
-        ("legal_notice_page", _("Legal notice")),
-        ("accessibility_page", _("Accessibility")),
-        ("privacy_page", _("Privacy policy")),
-        ("cookies_page", _("Cookies")),
-    ):
-        linked = getattr(org, field)
-        if linked is None:
-            continue
-        localized = linked.localized
-        if not localized.live:
-            continue
-        link = {"title": localized.title or fallback_title, "url": localized.get_url(request)}
-        if field == "accessibility_page":
-            link["note"] = _("accessibility: %(status)s") % {
-                "status": org.get_accessibility_status_display()
+    for link in shell["legal"] if shell else []:
+        item = {"title": link["title"], "url": link["url"]}
+        if link["field"] == "accessibility_page":
+            item["note"] = _("accessibility: %(status)s") % {
+                "status": shell["org"]["accessibility_status_display"]
             }
-        legal_links.append(link)
-    return {"org": org, "legal_links": legal_links, "year": timezone.localdate().year}
+        legal_links.append(item)
+    return {
+        "org": shell["org"] if shell else {},
+        "legal_links": legal_links,
+        "year": timezone.localdate().year,
+    }

@@ -208,8 +208,12 @@ class QueryCountTests(TestCase):
             home.add_child(instance=page)
             page.show_in_menus = True
             page.save_revision().publish()
+        for path in ("/fr/", "/fr/edition/"):  # publishing invalidated the cached shell
+            self.client.get(path)
 
         after = {path: self.count_queries(path) for path in ("/fr/", "/fr/edition/")}
 
         assert after == before
-        assert max(after.values()) <= 30
+        # The shell (menu, footer, legal links) comes from the cache: what is left is Wagtail's
+        # routing of the page itself and the language links.
+        assert max(after.values()) <= 12

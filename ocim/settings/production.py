@@ -28,5 +28,16 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if env.str("AWS_STORAGE_BUCKET_NAME", ""):
+# Media on S3-compatible object storage (install the `s3` extra: django-storages[s3]); the web
+# nodes then share uploads without a shared disk.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", None)
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", None)
+    AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", None)
+    AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", None)
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", None)
+    # Objects are private; pages get signed URLs unless a public custom domain is configured.
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = not AWS_S3_CUSTOM_DOMAIN

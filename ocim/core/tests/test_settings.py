@@ -139,3 +139,34 @@ def test_redis_url_switches_cache_and_task_queue_to_redis():
         "django_tasks_rq.RQBackend",
         "redis://127.0.0.1:6379/3",
     ]
+
+
+def test_production_puts_media_in_the_bucket_when_one_is_configured():
+    environment = {
+        key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="ocim.settings.production",
+        SECRET_KEY="k" * 60,
+        ALLOWED_HOSTS="ocim.example.org",
+        AWS_STORAGE_BUCKET_NAME="ocim-media",
+        AWS_S3_ENDPOINT_URL="https://s3.example.org",
+    )
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.STORAGES['default']['BACKEND'], s.AWS_S3_ENDPOINT_URL, s.AWS_QUERYSTRING_AUTH)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "https://s3.example.org",
+        "True",
+    ]

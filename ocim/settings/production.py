@@ -32,6 +32,13 @@ STORAGES = {
 # nodes then share uploads without a shared disk.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME is set but django-storages is missing: "
+            'install the s3 extra (pip install -e ".[s3]").'
+        )
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", None)
     AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", None)

@@ -14,6 +14,9 @@ def test_profile_requires_login(client, db):
 
 
 def test_profile_shows_and_edits(client, user):
+    # Fixed starting values: a random French first name could already be "Anne".
+    user.first_name, user.employer_name, user.preferred_language = "Marcelle", "Muséum", "fr"
+    user.save()
     client.force_login(user)
     text = client.get(reverse("accounts:profile")).content.decode()
     # Faker job titles may hold an apostrophe, which the template escapes.

@@ -56,20 +56,34 @@ def test_dotenv_does_not_override_the_process_environment(tmp_path, monkeypatch)
     assert os.environ["OCIM_T3"] == "process"
 
 
-def _start_production(extra_env):
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
-    }
-    environment.update(DJANGO_SETTINGS_MODULE="ocim.settings.production", **extra_env)
+# Variables the test process may have that would change what a fresh process reads.
+_SETTINGS_VARIABLES = {
+    "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "AWS_STORAGE_BUCKET_NAME",
+}
+
+
+def _python(settings_module, code, **extra_env):
+    """Run ``code`` in a fresh interpreter with ``settings_module`` and only ``extra_env``."""
+    environment = {k: v for k, v in os.environ.items() if k not in _SETTINGS_VARIABLES}
+    environment.update(DJANGO_SETTINGS_MODULE=settings_module, **extra_env)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, "-c", code],
         env=environment,
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
         timeout=60,
+    )
+
+
+def _start_production(extra_env):
+    return _python(
+        "ocim.settings.production", "import django; django.setup(); print('started')", **extra_env
     )
 
 
@@ -92,19 +106,10 @@ def test_production_starts_with_both():
 
 
 def _settings_with(extra_env, expression):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    environment.update(DJANGO_SETTINGS_MODULE="ocim.settings.dev", **extra_env)
     code = (
         f"import django; django.setup(); from django.conf import settings as s; print({expression})"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=environment,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _python("ocim.settings.dev", code, **extra_env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -142,23 +147,13 @@ def test_redis_url_switches_cache_and_task_queue_to_redis():
 
 
 def _production_with_bucket(code):
-    environment = {
-        key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"
-    }
-    environment.update(
-        DJANGO_SETTINGS_MODULE="ocim.settings.production",
+    return _python(
+        "ocim.settings.production",
+        code,
         SECRET_KEY="k" * 60,
         ALLOWED_HOSTS="ocim.example.org",
         AWS_STORAGE_BUCKET_NAME="ocim-media",
         AWS_S3_ENDPOINT_URL="https://s3.example.org",
-    )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        env=environment,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("ocim.core.urls")),
     path("", include("ocim.accounts.urls")),
+    path("", include("ocim.training.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

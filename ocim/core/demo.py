@@ -251,3 +251,25 @@ def demo_site_ensure() -> DemoSiteReport:
         for page in [home_fr, home_en, *pages["fr"].values(), *pages["en"].values()]:
             insert_or_update_object(page.specific)
     return report
+
+
+# Domain apps add their demonstration content here, from their own ``demo`` module (imported
+# by ``demo_builders()``), so that core never imports a domain app.
+_DEMO_BUILDERS: dict[str, tuple[int, object]] = {}
+
+
+def register_demo_builder(name: str, builder, *, order: int = 100) -> None:
+    """Run ``builder()`` (idempotent; returns a report with ``created`` and ``skipped`` lists)
+    when the demo is built, after the site pages, reference data, roles and users."""
+    _DEMO_BUILDERS[name] = (order, builder)
+
+
+def demo_builders():
+    """The registered builders, in order, after importing every app's ``demo`` module."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("demo")
+    return [
+        (name, builder)
+        for name, (_order, builder) in sorted(_DEMO_BUILDERS.items(), key=lambda item: item[1][0])
+    ]

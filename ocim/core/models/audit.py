@@ -29,6 +29,9 @@ class AuditLogEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
+    # Not content: no reference-index task for every audited change.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")

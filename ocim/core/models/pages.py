@@ -20,7 +20,8 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("missions")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["core.StandardPage"]
+    # No subpage_types: core must not name domain apps (core ← accounts ← domains). Each
+    # domain's index page declares parent_page_types = ["core.HomePage"] instead.
     max_count_per_parent = 1
 
     class Meta:

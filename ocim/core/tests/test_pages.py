@@ -17,7 +17,18 @@ from ocim.core.models import HomePage, StandardPage
 class PageTypeRulesTests(WagtailPageTestCase):
     def test_home_page_sits_at_the_root_only(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage})
+
+    def test_home_page_children_are_the_types_that_ask_for_it(self):
+        # Core names no domain app: each index page declares HomePage as its parent, and
+        # nothing else may land under the home page.
+        allowed = set(HomePage.creatable_subpage_models())
+        assert StandardPage in allowed
+        for model in allowed:
+            assert "core.homepage" in [
+                f"{parent._meta.app_label}.{parent._meta.model_name}"
+                for parent in model.allowed_parent_page_models()
+            ]
+            assert model.parent_page_types, f"{model.__name__} must declare its parents"
 
     def test_standard_pages_nest_under_home_or_standard_pages(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})

@@ -22,9 +22,21 @@ class Command(BaseCommand):
 
         self._reference_data()
         self._roles_and_users()
+        self._domain_demos()
         self.stdout.write(
             _("To create an administrator of your own, run: manage.py createsuperuser")
         )
+
+    def _domain_demos(self):
+        # After the territories and users: domain demos use real communes and demo people.
+        from ocim.core.demo import demo_builders
+
+        for _name, builder in demo_builders():
+            report = builder()
+            for item in report.created:
+                self.stdout.write(f"  + {item}")
+            for item in report.skipped:
+                self.stderr.write(self.style.WARNING(item))
 
     def _warn_missing(self, what, error):
         self.stderr.write(

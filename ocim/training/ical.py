@@ -1,0 +1,108 @@
+"""A small iCalendar (RFC 5545) writer for training sessions.
+
+Written here rather than pulled in as a dependency: we only emit VEVENTs, and the rules that
+matter are few — CRLF line ends, lines folded at 75 octets (never inside a UTF-8 sequence),
+TEXT values escaped (backslash, semicolon, comma, newline), times in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+PRODID = "-//Ocim//Training catalogue//FR"
+UID_DOMAIN = "ocim.fr"
+MAX_LINE_OCTETS = 75
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    start: dt.datetime
+    end: dt.datetime
+    summary: str
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    status: str = "CONFIRMED"  # CONFIRMED, TENTATIVE or CANCELLED
+    last_modified: dt.datetime | None = None
+
+
+def escape_text(value: str) -> str:
+    """Escape a TEXT value (RFC 5545 §3.3.11)."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def fold_line(line: str) -> str:
+    """Fold a content line at 75 octets; continuation lines start with one space.
+
+    Cuts fall between characters, never inside a multi-byte UTF-8 sequence.
+    """
+    parts = []
+    current = ""
+    current_octets = 0
+    limit = MAX_LINE_OCTETS
+    for char in line:
+        size = len(char.encode("utf-8"))
+        if current_octets + size > limit:
+            parts.append(current)
+            current = char
+            current_octets = size
+            # Continuation lines carry a leading space that counts towards their 75 octets.
+            limit = MAX_LINE_OCTETS - 1
+        else:
+            current += char
+            current_octets += size
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def format_utc(value: dt.datetime) -> str:
+    if timezone.is_naive(value):
+        raise ValueError("iCalendar times must be timezone-aware")
+    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _property(name: str, value: str) -> str:
+    return fold_line(f"{name}:{value}")
+
+
+def calendar_render(
+    events: Iterable[CalendarEvent], *, name: str = "", now: dt.datetime | None = None
+) -> str:
+    """The text of a VCALENDAR holding ``events`` (CRLF line ends, folded lines)."""
+    stamp = format_utc(now or timezone.now())
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        _property("PRODID", PRODID),
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
+    if name:
+        lines.append(_property("X-WR-CALNAME", escape_text(name)))
+    for event in events:
+        lines += [
+            "BEGIN:VEVENT",
+            _property("UID", escape_text(event.uid)),
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{format_utc(event.start)}",
+            f"DTEND:{format_utc(event.end)}",
+            _property("SUMMARY", escape_text(event.summary)),
+        ]
+        if event.description:
+            lines.append(_property("DESCRIPTION", escape_text(event.description)))
+        if event.location:
+            lines.append(_property("LOCATION", escape_text(event.location)))
+        if event.url:
+            # URI values are not TEXT: no escaping, but still folded.
+            lines.append(_property("URL", event.url))
+        if event.last_modified:
+            lines.append(f"LAST-MODIFIED:{format_utc(event.last_modified)}")
+        lines += [f"STATUS:{event.status}", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"

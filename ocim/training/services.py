@@ -1,0 +1,883 @@
+"""Every write about training: registrations, seats, the waiting list, offers, capacity.
+
+Seats. A registration that holds a seat (pending, confirmed, offered, attended, no-show) has a
+seat number between 1 and the session's capacity, unique in its session. The database enforces
+this (constraints + triggers, see ``models`` and migration 0002), so no code path can oversell.
+The services keep the common path free of database errors: they lock the row of the session
+concerned (``select_for_update``; two different sessions never wait for each other) and give
+the lowest free seat number. Should a write still collide (a path that forgot the lock), the
+``IntegrityError`` is caught and the registration retried or sent to the waiting list, never
+turned into a server error.
+
+Lock order: sessions first (by primary key when there are two), then registrations.
+
+Waiting list. When a seat frees, ``waitlist_promote_next`` offers it to the first person on the
+list: the seat is held for them (status ``offered``) until ``offer_expires_at``; they accept or
+decline by a signed link; ``offers_expire`` (a periodic job) passes expired offers on. No offer
+is made after the session's cut-off (``promotion_cutoff_hours`` before the start).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from ocim.core.audit import audit_log
+from ocim.core.errors import ApplicationError, ConflictError
+
+from .models import (
+    CoursePriceOption,
+    Payer,
+    Registration,
+    RegistrationStatus,
+    Session,
+    SessionStatus,
+)
+from .validators import normalise_siret, siret_is_valid
+
+logger = logging.getLogger(__name__)
+
+S = RegistrationStatus
+OFFER_TOKEN_SALT = "ocim.training.offer"  # noqa: S105 - a salt, not a secret
+OFFER_TOKEN_MAX_AGE = 60 * 60 * 24 * 60  # the offer's own expiry is what really limits it
+# How many times a registration retries after a seat collision before joining the waiting list.
+SEAT_RETRIES = 3
+# Ranks are moved out of the way by this much while the list is renumbered (the unique rank
+# constraint is checked row by row).
+_RANK_OFFSET = 1_000_000
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+class RegistrationClosed(ApplicationError):
+    default_message = _("Registration for this session is closed.")
+    default_code = "registration_closed"
+
+
+class RegistrationNotOpenYet(RegistrationClosed):
+    default_message = _("Registration for this session is not open yet.")
+    default_code = "registration_not_open_yet"
+
+
+class SessionCancelled(ApplicationError):
+    default_message = _("This session has been cancelled: registration is not possible.")
+    default_code = "session_cancelled"
+
+
+class AlreadyRegistered(ConflictError):
+    default_message = _("You are already registered for this session (or on its waiting list).")
+    default_code = "already_registered"
+
+
+class RegistrationInvalid(ApplicationError):
+    """Bad registration data; ``extra["fields"]`` maps field names to messages."""
+
+    default_message = _("Some information is missing or invalid; check the form.")
+    default_code = "registration_invalid"
+
+
+class InvalidSiret(RegistrationInvalid):
+    default_message = _(
+        "The SIRET number is not valid: it has 14 digits, as shown on the employer's documents."
+    )
+    default_code = "invalid_siret"
+
+
+class SessionFull(ConflictError):
+    default_message = _("There is no seat left in this session.")
+    default_code = "session_full"
+
+
+class InvalidTransition(ConflictError):
+    default_message = _("This registration cannot be changed that way in its current state.")
+    default_code = "invalid_transition"
+
+
+class OfferInvalid(ApplicationError):
+    default_message = _(
+        "This link is invalid or the offer is no longer open. Your registrations page shows "
+        "where you stand."
+    )
+    default_code = "offer_invalid"
+
+
+class OfferExpired(OfferInvalid):
+    default_message = _("This offer has expired: the seat has been offered to the next person.")
+    default_code = "offer_expired"
+
+
+class CapacityTooLow(ApplicationError):
+    default_message = _(
+        "The capacity cannot be lower than the number of seats already held; cancel or move "
+        "registrations first."
+    )
+    default_code = "capacity_too_low"
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def _lock_session(session_id: int) -> Session:
+    """Lock one session row for the rest of the transaction (SQLite: writes are serialised)."""
+    return Session.objects.select_for_update().get(pk=session_id)
+
+
+def session_starts_at(session: Session) -> datetime.datetime | None:
+    """When the first part of ``session`` begins (aware, in the site's time zone)."""
+    first = session.parts.order_by("date", "start_time").first()
+    if first is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(first.date, first.start_time))
+
+
+def _lowest_free_seat(session: Session) -> int | None:
+    taken = set(
+        Registration.objects.filter(session=session, seat_number__isnull=False).values_list(
+            "seat_number", flat=True
+        )
+    )
+    for number in range(1, session.capacity + 1):
+        if number not in taken:
+            return number
+    return None
+
+
+def _next_rank(session: Session) -> int:
+    top = Registration.objects.filter(session=session, status=S.WAITLISTED).aggregate(
+        top=Max("waitlist_rank")
+    )["top"]
+    return (top or 0) + 1
+
+
+def _waitlist_compact(session: Session) -> None:
+    """Renumber the waiting list 1..n, keeping its order."""
+    waiting = Registration.objects.filter(session=session, status=S.WAITLISTED)
+    rows = list(waiting.order_by("waitlist_rank").values_list("pk", "waitlist_rank"))
+    if all(rank == index for index, (_pk, rank) in enumerate(rows, start=1)):
+        return
+    waiting.update(waitlist_rank=F("waitlist_rank") + _RANK_OFFSET)
+    for index, (pk, _rank) in enumerate(rows, start=1):
+        Registration.objects.filter(pk=pk).update(waitlist_rank=index)
+
+
+def _needs_signature(session: Session, payer: str) -> bool:
+    """A registration stays pending until approved, or until the employer's or training fund's
+    convention / purchase order is signed; a self-paying person without approval is confirmed."""
+    return session.approval_required or payer != Payer.SELF
+
+
+def _audit(action: str, registration: Registration, actor: Any, **data: Any) -> None:
+    audit_log(
+        action=f"training.registration.{action}",
+        actor=actor,
+        obj=registration,
+        data={"session": registration.session_id, "status": registration.status, **data},
+    )
+
+
+def _check_open(session: Session, now: datetime.datetime) -> None:
+    if session.status == SessionStatus.CANCELLED:
+        raise SessionCancelled()
+    if session.status == SessionStatus.DRAFT:
+        raise RegistrationClosed(_("This session is not open for registration."))
+    if session.status != SessionStatus.OPEN:
+        raise RegistrationClosed()
+    if session.registration_opens_at and now < session.registration_opens_at:
+        raise RegistrationNotOpenYet()
+    if session.registration_closes_at and now >= session.registration_closes_at:
+        raise RegistrationClosed(_("The registration deadline for this session has passed."))
+    starts_at = session_starts_at(session)
+    if starts_at and now >= starts_at:
+        raise RegistrationClosed(_("This session has already started."))
+
+
+REGISTRATION_FIELDS = (
+    "job_title",
+    "employer_name",
+    "employer_siret",
+    "employer_address",
+    "payer",
+    "signatory_name",
+    "signatory_email",
+    "admin_contact_name",
+    "admin_contact_email",
+    "expectations",
+    "accommodation_needs",
+)
+
+
+def _clean_data(session: Session, data: dict[str, Any], now: datetime.datetime) -> dict:
+    """The registration fields from ``data`` (other keys are ignored), validated."""
+    cleaned: dict[str, Any] = {}
+    for name in REGISTRATION_FIELDS:
+        value = data.get(name)
+        cleaned[name] = "" if value is None else str(value).strip()
+    cleaned["payer"] = cleaned["payer"] or Payer.EMPLOYER
+    errors: dict[str, str] = {}
+    if not cleaned["expectations"]:
+        errors["expectations"] = str(
+            _("Tell us what you expect from this training: it helps us adapt it to you.")
+        )
+    if cleaned["payer"] not in Payer.values:
+        errors["payer"] = str(_("Choose who pays: the employer, a training fund or yourself."))
+    for name in ("signatory_email", "admin_contact_email"):
+        if cleaned[name]:
+            try:
+                validate_email(cleaned[name])
+            except ValidationError:
+                errors[name] = str(_("Enter a valid e-mail address."))
+    price_option = data.get("price_option")
+    if price_option is not None and not isinstance(price_option, CoursePriceOption):
+        price_option = CoursePriceOption.objects.filter(pk=price_option).first()
+        if price_option is None:
+            errors["price_option"] = str(_("Choose one of the price options of this course."))
+    if isinstance(price_option, CoursePriceOption) and price_option.page_id != session.course_id:
+        errors["price_option"] = str(_("Choose one of the price options of this course."))
+    cleaned["price_option"] = price_option if isinstance(price_option, CoursePriceOption) else None
+    siret = normalise_siret(cleaned["employer_siret"])
+    cleaned["employer_siret"] = siret
+    if siret and not siret_is_valid(siret):
+        raise InvalidSiret(
+            extra={"fields": {**errors, "employer_siret": str(InvalidSiret.default_message)}}
+        )
+    if errors:
+        raise RegistrationInvalid(extra={"fields": errors})
+    consent = data.get("consent_at") or (now if data.get("consent") else None)
+    cleaned["consent_at"] = consent
+    return cleaned
+
+
+# --- E-mails ----------------------------------------------------------------------------------
+
+EMAIL_KINDS = ("received", "confirmed", "waitlisted", "offered", "cancelled")
+
+
+def _language_of(user) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = getattr(user, "preferred_language", None)
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _url(name: str, language: str, **kwargs: Any) -> str:
+    with translation.override(language):
+        return _absolute(reverse(name, kwargs=kwargs or None))
+
+
+def _optional_url(name: str, language: str) -> str:
+    try:
+        return _url(name, language)
+    except NoReverseMatch:
+        return ""
+
+
+def registration_email_render(*, registration: Registration, kind: str) -> EmailMultiAlternatives:
+    """The e-mail of ``kind`` (see ``EMAIL_KINDS``) for ``registration``, in the person's language.
+
+    Errors: NoReverseMatch if the offer views are not installed (``kind="offered"``).
+    """
+    if kind not in EMAIL_KINDS:
+        raise ValueError(f"Unknown registration e-mail {kind!r}")
+    user = registration.user
+    language = _language_of(user)
+    session = registration.session
+    context: dict[str, Any] = {
+        "registration": registration,
+        "session": session,
+        "course": session.course,
+        "parts": list(session.parts.all()),
+        "user": user,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "language": language,
+        "registrations_url": _optional_url("training:my_registrations", language),
+    }
+    if kind == "offered":
+        token = offer_token_make(registration)
+        context["accept_url"] = _url("training:offer_accept", language, token=token)
+        context["decline_url"] = _url("training:offer_decline", language, token=token)
+    with translation.override(language):
+        context["offer_expires_at"] = (
+            timezone.localtime(registration.offer_expires_at)
+            if registration.offer_expires_at
+            else None
+        )
+        subject = " ".join(render_to_string(f"training/email/{kind}_subject.txt", context).split())
+        text = render_to_string(f"training/email/{kind}.txt", context)
+        html = render_to_string(f"training/email/{kind}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _mail_on_commit(registration: Registration, kind: str) -> None:
+    """Send the e-mail once the change is committed; a mail failure never undoes the change."""
+    if registration.user_id is None or not registration.user.email:
+        return
+    registration_id = registration.pk
+
+    def send() -> None:
+        fresh = Registration.objects.select_related("session__course", "user").get(
+            pk=registration_id
+        )
+        registration_email_render(registration=fresh, kind=kind).send(fail_silently=False)
+
+    transaction.on_commit(send, robust=True)
+
+
+# --- Offer tokens -----------------------------------------------------------------------------
+
+
+def offer_token_make(registration: Registration) -> str:
+    """A signed token for the accept/decline links of the current offer of ``registration``.
+
+    It names the offer by its expiry time, so the links of an earlier offer stop working.
+    """
+    expires = registration.offer_expires_at.isoformat() if registration.offer_expires_at else ""
+    return signing.dumps({"r": registration.pk, "o": expires}, salt=OFFER_TOKEN_SALT)
+
+
+def offer_token_read(token: str) -> Registration:
+    """The registration whose current offer ``token`` was made for.
+
+    Errors: OfferInvalid when the token is forged, too old, or its offer is no longer open.
+    """
+    try:
+        payload = signing.loads(token, salt=OFFER_TOKEN_SALT, max_age=OFFER_TOKEN_MAX_AGE)
+        pk, expires = int(payload["r"]), str(payload["o"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise OfferInvalid() from exc
+    registration = (
+        Registration.objects.select_related("session__course", "user").filter(pk=pk).first()
+    )
+    if registration is None or registration.status != S.OFFERED:
+        raise OfferInvalid()
+    if registration.offer_expires_at is None or (
+        registration.offer_expires_at.isoformat() != expires
+    ):
+        raise OfferInvalid()
+    return registration
+
+
+# --- Registration -----------------------------------------------------------------------------
+
+
+def registration_create(
+    *,
+    session: Session,
+    user,
+    data: dict[str, Any],
+    idempotency_key: str | None = None,
+    actor=None,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """Register ``user`` for ``session``: a seat when one is free, else the waiting list.
+
+    A seat gives a pending registration (approval or signature awaited) or, for a self-paying
+    person at a session without approval, a confirmed one. The same ``idempotency_key`` (one per
+    form submission) returns the registration it already created. ``data`` holds the form's
+    fields (unknown keys are ignored); ``consent=True`` records the consent time.
+
+    Side effects (on commit): an e-mail (received, confirmed or waitlisted); audit entries
+    ``training.registration.created`` (+ ``.waitlisted``).
+
+    Errors: SessionCancelled, RegistrationClosed / RegistrationNotOpenYet, AlreadyRegistered,
+    InvalidSiret, RegistrationInvalid.
+    """
+    now = _now(now)
+    key = (idempotency_key or "").strip()[:64] or None
+    if key:
+        existing = Registration.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return _same_submission(existing, user)
+    cleaned = _clean_data(session, data, now)
+    actor = actor if actor is not None else user
+    for _attempt in range(SEAT_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                registration = _registration_create_locked(
+                    session_id=session.pk, user=user, cleaned=cleaned, key=key, now=now
+                )
+                _audit(
+                    "created",
+                    registration,
+                    actor,
+                    seat=registration.seat_number,
+                    rank=registration.waitlist_rank,
+                )
+                if registration.status == S.WAITLISTED:
+                    _audit("waitlisted", registration, actor, rank=registration.waitlist_rank)
+                    _mail_on_commit(registration, "waitlisted")
+                elif registration.status == S.CONFIRMED:
+                    _mail_on_commit(registration, "confirmed")
+                else:
+                    _mail_on_commit(registration, "received")
+                return registration
+        except IntegrityError:
+            # Someone wrote without the lock (or a double submission raced): find out which.
+            if key:
+                existing = Registration.objects.filter(idempotency_key=key).first()
+                if existing is not None:
+                    return _same_submission(existing, user)
+            if Registration.objects.active().filter(session=session, user=user).exists():
+                raise AlreadyRegistered() from None
+            logger.warning("Seat collision on session %s; retrying", session.pk)
+    raise ConflictError()
+
+
+def _same_submission(existing: Registration, user) -> Registration:
+    if existing.user_id != getattr(user, "pk", None):
+        raise ConflictError()
+    return existing
+
+
+def _registration_create_locked(
+    *, session_id: int, user, cleaned: dict, key: str | None, now: datetime.datetime
+) -> Registration:
+    session = _lock_session(session_id)
+    _check_open(session, now)
+    if Registration.objects.active().filter(session=session, user=user).exists():
+        raise AlreadyRegistered()
+    seat = _lowest_free_seat(session)
+    if seat is None:
+        status, rank = S.WAITLISTED, _next_rank(session)
+    else:
+        status = S.PENDING if _needs_signature(session, cleaned["payer"]) else S.CONFIRMED
+        rank = None
+    return Registration.objects.create(
+        session=session,
+        user=user,
+        status=status,
+        seat_number=seat,
+        waitlist_rank=rank,
+        idempotency_key=key,
+        confirmed_at=now if status == S.CONFIRMED else None,
+        **cleaned,
+    )
+
+
+def registration_confirm(
+    *, registration: Registration, actor=None, now: datetime.datetime | None = None
+) -> Registration:
+    """Confirm a pending registration (approved, convention signed). Idempotent when confirmed.
+
+    Side effects: audit ``training.registration.confirmed``; e-mail "confirmed" on commit.
+    Errors: InvalidTransition from any other state.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        _lock_session(registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == S.CONFIRMED:
+            return registration
+        if registration.status != S.PENDING:
+            raise InvalidTransition(_("Only a pending registration can be confirmed."))
+        registration.status = S.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _audit("confirmed", registration, actor)
+        _mail_on_commit(registration, "confirmed")
+    return registration
+
+
+def registration_cancel(
+    *,
+    registration: Registration,
+    actor=None,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """Cancel a registration (by the participant or by staff); its seat goes to the waiting list.
+
+    Pending, confirmed, offered and waitlisted registrations can be cancelled; cancelling twice
+    is a no-op. Side effects: audit ``training.registration.cancelled``; e-mail "cancelled";
+    the freed seat is offered to the next person (``waitlist_promote_next``).
+    Errors: InvalidTransition for a registration already attended, marked no-show or declined.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == S.CANCELLED:
+            return registration
+        if registration.status not in (S.PENDING, S.CONFIRMED, S.OFFERED, S.WAITLISTED):
+            raise InvalidTransition(_("This registration can no longer be cancelled."))
+        previous, seat = registration.status, registration.seat_number
+        registration.status = S.CANCELLED
+        registration.seat_number = None
+        registration.waitlist_rank = None
+        registration.offer_expires_at = None
+        registration.cancelled_at = now
+        registration.save(
+            update_fields=[
+                "status",
+                "seat_number",
+                "waitlist_rank",
+                "offer_expires_at",
+                "cancelled_at",
+                "updated_at",
+            ]
+        )
+        _audit("cancelled", registration, actor, previous=previous, seat=seat, reason=reason)
+        _mail_on_commit(registration, "cancelled")
+        if previous == S.WAITLISTED:
+            _waitlist_compact(session)
+        else:
+            _promote_while_seats(session, now=now, actor=actor)
+    return registration
+
+
+def registration_move(
+    *,
+    registration: Registration,
+    to_session: Session,
+    actor=None,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """Move a seat-holding registration to another session of any course, keeping its status.
+
+    Both sessions are locked (lower primary key first, so two opposite moves cannot deadlock);
+    the registration takes the lowest free seat of ``to_session``; the seat it leaves is offered
+    to the first session's waiting list. Side effects: audit ``training.registration.moved``.
+    Errors: SessionFull, SessionCancelled, AlreadyRegistered, InvalidTransition.
+    """
+    now = _now(now)
+    if to_session.pk == registration.session_id:
+        return registration
+    with transaction.atomic():
+        locked = {pk: _lock_session(pk) for pk in sorted((registration.session_id, to_session.pk))}
+        source, target = locked[registration.session_id], locked[to_session.pk]
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status not in (S.PENDING, S.CONFIRMED):
+            raise InvalidTransition(_("Only a pending or confirmed registration can be moved."))
+        if target.status == SessionStatus.CANCELLED:
+            raise SessionCancelled()
+        if target.status in (SessionStatus.COMPLETED, SessionStatus.DRAFT):
+            raise InvalidTransition(_("A registration can only be moved to an upcoming session."))
+        if (
+            registration.user_id
+            and Registration.objects.active()
+            .filter(session=target, user_id=registration.user_id)
+            .exists()
+        ):
+            raise AlreadyRegistered(_("This person is already registered for the other session."))
+        seat = _lowest_free_seat(target)
+        if seat is None:
+            raise SessionFull(_("There is no seat left in the session you chose."))
+        old_seat = registration.seat_number
+        registration.session = target
+        registration.seat_number = seat
+        registration.price_option = (
+            registration.price_option
+            if registration.price_option and registration.price_option.page_id == target.course_id
+            else None
+        )
+        registration.save(update_fields=["session", "seat_number", "price_option", "updated_at"])
+        _audit(
+            "moved",
+            registration,
+            actor,
+            from_session=source.pk,
+            from_seat=old_seat,
+            seat=seat,
+        )
+        _promote_while_seats(source, now=now, actor=actor)
+    return registration
+
+
+def registration_promote(
+    *, registration: Registration, actor=None, now: datetime.datetime | None = None
+) -> Registration:
+    """Staff give a seat to a chosen person on the waiting list, skipping the offer step.
+
+    Side effects: audit ``training.registration.promoted``; e-mail (received or confirmed).
+    Errors: InvalidTransition (not waitlisted), SessionFull.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != S.WAITLISTED:
+            raise InvalidTransition(_("Only a person on the waiting list can be promoted."))
+        seat = _lowest_free_seat(session)
+        if seat is None:
+            raise SessionFull()
+        rank = registration.waitlist_rank
+        registration.status = (
+            S.PENDING if _needs_signature(session, registration.payer) else S.CONFIRMED
+        )
+        registration.seat_number = seat
+        registration.waitlist_rank = None
+        registration.confirmed_at = now if registration.status == S.CONFIRMED else None
+        registration.save(
+            update_fields=["status", "seat_number", "waitlist_rank", "confirmed_at", "updated_at"]
+        )
+        _audit("promoted", registration, actor, seat=seat, rank=rank)
+        _mail_on_commit(
+            registration, "confirmed" if registration.status == S.CONFIRMED else "received"
+        )
+        _waitlist_compact(session)
+    return registration
+
+
+# --- Waiting list -----------------------------------------------------------------------------
+
+
+def waitlist_leave(*, registration: Registration, actor=None) -> Registration:
+    """Take a person off the waiting list; the people behind them move up one rank.
+
+    Side effects: audit ``training.registration.waitlist_left``. Idempotent once left.
+    Errors: InvalidTransition when the registration is not on the waiting list.
+    """
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == S.CANCELLED:
+            return registration
+        if registration.status != S.WAITLISTED:
+            raise InvalidTransition(_("This registration is not on the waiting list."))
+        rank = registration.waitlist_rank
+        registration.status = S.CANCELLED
+        registration.waitlist_rank = None
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "waitlist_rank", "cancelled_at", "updated_at"])
+        _audit("waitlist_left", registration, actor, rank=rank)
+        _waitlist_compact(session)
+    return registration
+
+
+def promotion_is_open(session: Session, now: datetime.datetime) -> bool:
+    """Whether seats may still be offered from the waiting list of ``session``."""
+    if session.status not in (SessionStatus.OPEN, SessionStatus.CLOSED):
+        return False
+    starts_at = session_starts_at(session)
+    if starts_at is None:
+        return True
+    return now < starts_at - datetime.timedelta(hours=session.promotion_cutoff_hours)
+
+
+def _offer_next(session: Session, *, now: datetime.datetime, actor=None) -> Registration | None:
+    """With ``session`` locked: offer the lowest free seat to the head of the waiting list."""
+    if not promotion_is_open(session, now):
+        return None
+    head = (
+        Registration.objects.select_for_update()
+        .filter(session=session, status=S.WAITLISTED)
+        .order_by("waitlist_rank")
+        .first()
+    )
+    if head is None:
+        return None
+    seat = _lowest_free_seat(session)
+    if seat is None:
+        return None
+    expires = now + datetime.timedelta(hours=session.offer_hours)
+    starts_at = session_starts_at(session)
+    if starts_at is not None:
+        # An offer never outlives the cut-off: the seat must be settled before the start.
+        cutoff = starts_at - datetime.timedelta(hours=session.promotion_cutoff_hours)
+        expires = min(expires, cutoff)
+    rank = head.waitlist_rank
+    head.status = S.OFFERED
+    head.seat_number = seat
+    head.waitlist_rank = None
+    head.offer_expires_at = expires
+    head.save(
+        update_fields=["status", "seat_number", "waitlist_rank", "offer_expires_at", "updated_at"]
+    )
+    _audit("offered", head, actor, seat=seat, rank=rank, expires_at=expires.isoformat())
+    _mail_on_commit(head, "offered")
+    _waitlist_compact(session)
+    return head
+
+
+def _promote_while_seats(session: Session, *, now: datetime.datetime, actor=None) -> list:
+    offers = []
+    while (offer := _offer_next(session, now=now, actor=actor)) is not None:
+        offers.append(offer)
+    return offers
+
+
+def waitlist_promote_next(
+    *, session: Session, actor=None, now: datetime.datetime | None = None
+) -> Registration | None:
+    """Offer a free seat of ``session`` to the first person on its waiting list.
+
+    Returns the offered registration, or None when there is no free seat, nobody waiting, or
+    the cut-off before the start has passed. The seat is held until ``offer_expires_at``
+    (``offer_hours`` from now, never past the cut-off). Side effects: audit
+    ``training.registration.offered``; the offer e-mail with accept/decline links on commit.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        locked = _lock_session(session.pk)
+        return _offer_next(locked, now=now, actor=actor)
+
+
+def offer_accept(
+    *, registration: Registration, actor=None, now: datetime.datetime | None = None
+) -> Registration:
+    """Accept a seat offered from the waiting list: the registration keeps its seat and becomes
+    pending (or confirmed, see ``registration_create``).
+
+    Side effects: audit ``training.registration.offer_accepted``; e-mail on commit.
+    Errors: OfferExpired (the offer is then passed on), OfferInvalid (not an open offer).
+    """
+    now = _now(now)
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != S.OFFERED:
+            raise OfferInvalid()
+        if registration.offer_expires_at <= now:
+            expired = True
+        else:
+            expired = False
+            registration.status = (
+                S.PENDING if _needs_signature(session, registration.payer) else S.CONFIRMED
+            )
+            registration.offer_expires_at = None
+            registration.confirmed_at = now if registration.status == S.CONFIRMED else None
+            registration.save(
+                update_fields=["status", "offer_expires_at", "confirmed_at", "updated_at"]
+            )
+            _audit("offer_accepted", registration, actor, seat=registration.seat_number)
+            _mail_on_commit(
+                registration, "confirmed" if registration.status == S.CONFIRMED else "received"
+            )
+    if expired:
+        offers_expire(now=now, session=session)
+        raise OfferExpired()
+    return registration
+
+
+def offer_decline(
+    *, registration: Registration, actor=None, now: datetime.datetime | None = None
+) -> Registration:
+    """Decline a seat offered from the waiting list; the seat goes to the next person.
+
+    Side effects: audit ``training.registration.offer_declined``; the next offer.
+    Errors: OfferInvalid when the registration holds no open offer.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == S.DECLINED:
+            return registration
+        if registration.status != S.OFFERED:
+            raise OfferInvalid()
+        seat = registration.seat_number
+        _offer_close(registration, now)
+        _audit("offer_declined", registration, actor, seat=seat)
+        _promote_while_seats(session, now=now, actor=actor)
+    return registration
+
+
+def _offer_close(registration: Registration, now: datetime.datetime) -> None:
+    registration.status = S.DECLINED
+    registration.seat_number = None
+    registration.offer_expires_at = None
+    registration.cancelled_at = now
+    registration.save(
+        update_fields=["status", "seat_number", "offer_expires_at", "cancelled_at", "updated_at"]
+    )
+
+
+def offers_expire(*, now: datetime.datetime | None = None, session: Session | None = None) -> int:
+    """Close every offer whose time is up and pass each seat to the next person.
+
+    Idempotent (a second run finds nothing to do); one transaction per session, so a busy
+    session never holds up the others. Returns the number of offers that expired.
+    Side effects: audit ``training.registration.offer_expired`` then the next offers.
+    """
+    now = _now(now)
+    expired_offers = Registration.objects.offers_expired(now)
+    if session is not None:
+        expired_offers = expired_offers.filter(session=session)
+    session_ids = sorted(set(expired_offers.values_list("session_id", flat=True)))
+    count = 0
+    for session_id in session_ids:
+        with transaction.atomic():
+            locked = _lock_session(session_id)
+            for registration in Registration.objects.select_for_update().filter(
+                pk__in=Registration.objects.offers_expired(now).filter(session=locked).values("pk")
+            ):
+                seat = registration.seat_number
+                _offer_close(registration, now)
+                _audit("offer_expired", registration, None, seat=seat)
+                count += 1
+            _promote_while_seats(locked, now=now)
+    return count
+
+
+# --- Capacity ---------------------------------------------------------------------------------
+
+
+def session_capacity_change(
+    *, session: Session, capacity: int, actor=None, now: datetime.datetime | None = None
+) -> Session:
+    """Change the capacity of ``session``.
+
+    Lowering it below the number of seats held is refused. Lowering it below the highest seat
+    number held first moves those registrations to free lower seats (seat numbers are only
+    labels). Raising it offers the new seats to the waiting list.
+    Side effects: audit ``training.session.capacity_changed``; offers.
+    Errors: CapacityTooLow, RegistrationInvalid (negative capacity).
+    """
+    now = _now(now)
+    if capacity is None or int(capacity) < 0:
+        raise RegistrationInvalid(_("The capacity must be zero or more."))
+    capacity = int(capacity)
+    with transaction.atomic():
+        locked = _lock_session(session.pk)
+        previous = locked.capacity
+        holders = Registration.objects.filter(session=locked, seat_number__isnull=False)
+        held = holders.count()
+        if capacity < held:
+            raise CapacityTooLow(
+                _(
+                    "The capacity cannot be lower than the %(held)d seats already held; cancel "
+                    "or move registrations first."
+                )
+                % {"held": held},
+                extra={"held": held},
+            )
+        if capacity < previous:
+            taken = set(holders.values_list("seat_number", flat=True))
+            free = iter(n for n in range(1, capacity + 1) if n not in taken)
+            for registration in holders.filter(seat_number__gt=capacity).order_by("seat_number"):
+                registration.seat_number = next(free)
+                registration.save(update_fields=["seat_number", "updated_at"])
+        locked.capacity = capacity
+        locked.save(update_fields=["capacity", "updated_at"])
+        audit_log(
+            action="training.session.capacity_changed",
+            actor=actor,
+            obj=locked,
+            data={"from": previous, "to": capacity},
+        )
+        if capacity > previous:
+            _promote_while_seats(locked, now=now, actor=actor)
+    session.capacity = capacity
+    return locked

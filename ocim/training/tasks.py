@@ -1,0 +1,11 @@
+"""Background tasks of the training app: thin wrappers around services (safe to run twice)."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def expire_offers() -> int:
+    """Pass every expired waiting-list offer to the next person; returns how many expired."""
+    return services.offers_expire()

@@ -1,0 +1,20 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+app_name = "training"
+
+urlpatterns = [
+    path(_("training/sessions.ics"), views.catalogue_ical, name="catalogue_ical"),
+    path(_("training/sessions/<int:pk>.ics"), views.session_ical, name="session_ical"),
+    path(_("training/sessions/<int:pk>/register/"), views.register, name="register"),
+    path(_("training/offers/<str:token>/accept/"), views.offer_accept_view, name="offer_accept"),
+    path(_("training/offers/<str:token>/decline/"), views.offer_decline_view, name="offer_decline"),
+    path(_("training/my-registrations/"), views.my_registrations, name="my_registrations"),
+    path(
+        _("training/my-registrations/<int:pk>/cancel/"),
+        views.my_registration_cancel,
+        name="my_registration_cancel",
+    ),
+]

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -304,6 +305,16 @@ class Session(ClusterableModel, BaseModel):
         label = self.title or self.course.title
         first = self.starts_on
         return f"{label} ({first:%d/%m/%Y})" if first else label
+
+    @property
+    def accepts_registrations(self) -> bool:
+        """Open and within its registration dates (the rule of ``open_for_registration()``)."""
+        now = timezone.now()
+        return (
+            self.status == "open"
+            and (self.registration_opens_at is None or self.registration_opens_at <= now)
+            and (self.registration_closes_at is None or self.registration_closes_at > now)
+        )
 
     @property
     def starts_on(self):

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from ocim.accounts.tests.factories import UserFactory
@@ -229,3 +230,16 @@ def test_domain_filter_uses_concept_identifiers_sorted_without_accents(client, i
         for slug in ("museum-lighting", "osteology", "exhibition-text")
     ]
     assert order == sorted(order)
+
+
+def test_register_link_only_while_registration_is_open(client, index):
+    course = fx.course(index)
+    session = fx.session(course, capacity=5)
+    register_url = reverse("training:register", args=[session.pk])
+    assert register_url in _text(client.get(course.url))
+
+    session.registration_closes_at = timezone.now() - dt.timedelta(hours=1)
+    session.save()
+    text = _text(client.get(course.url))
+    assert register_url not in text
+    assert "Les inscriptions ne sont pas ouvertes." in text

@@ -500,6 +500,38 @@ def registration_confirm(
     return registration
 
 
+def registration_attendance_record(
+    *,
+    registration: Registration,
+    attended: bool,
+    actor=None,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """Record whether a confirmed participant attended (or was absent), once the session began.
+
+    The seat stays held: attendance is evidence about a past session, not a change of seats.
+    A record can be corrected (attended ↔ no-show). Side effect: audit
+    ``training.registration.attended`` or ``training.registration.no_show``.
+    Errors: InvalidTransition before the session starts or for a registration that was not
+    confirmed.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        starts_at = session_starts_at(session)
+        if starts_at is None or starts_at > now:
+            raise InvalidTransition(_("Attendance can be recorded once the session has begun."))
+        if registration.status not in (S.CONFIRMED, S.ATTENDED, S.NO_SHOW):
+            raise InvalidTransition(_("Only a confirmed participant's attendance can be recorded."))
+        status = S.ATTENDED if attended else S.NO_SHOW
+        if registration.status != status:
+            registration.status = status
+            registration.save(update_fields=["status", "updated_at"])
+            _audit("attended" if attended else "no_show", registration, actor)
+    return registration
+
+
 def registration_cancel(
     *,
     registration: Registration,

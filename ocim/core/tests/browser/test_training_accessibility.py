@@ -1,4 +1,6 @@
-"""axe-core (WCAG 2.1 A and AA rules) finds no violation on the training catalogue pages."""
+"""axe-core (WCAG 2.1 A and AA rules) finds no violation on the training catalogue pages.
+
+Kept with the other browser tests: one Chromium per test session, shared fixtures."""
 
 import pytest
 from wagtail.models import Site

@@ -7,23 +7,16 @@ person goes, and the link to the account is cleared.
 
 from ocim.core import personal_data as pd
 
+from .services import REGISTRATION_FIELDS
+
+# Everything the person typed in the registration form, plus the states and dates around it.
 REGISTRATION_EXPORT = (
     "session",
     "status",
     "seat_number",
     "waitlist_rank",
     "offer_expires_at",
-    "job_title",
-    "employer_name",
-    "employer_siret",
-    "employer_address",
-    "payer",
-    "signatory_name",
-    "signatory_email",
-    "admin_contact_name",
-    "admin_contact_email",
-    "expectations",
-    "accommodation_needs",
+    *REGISTRATION_FIELDS,
     "price_option",
     "consent_at",
     "confirmed_at",

@@ -10,12 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import PartMode, SessionStatus
 
 PRODID = "-//Ocim//Training catalogue//FR"
 UID_DOMAIN = "ocim.fr"
 MAX_LINE_OCTETS = 75
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -106,3 +111,59 @@ def calendar_render(
         lines += [f"STATUS:{event.status}", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
+
+
+# --- Training sessions as events ---------------------------------------------------------------
+
+
+def session_location(session) -> str:
+    if session.is_remote:
+        return _("Remote")
+    parts = [session.place_name]
+    if session.address:
+        parts.append(" ".join(session.address.split()))
+    if session.commune_id:
+        parts.append(session.commune.name)
+    return ", ".join(part for part in parts if part)
+
+
+def part_bounds(part) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(part.date, part.start_time, tzinfo=PARIS)
+    end = dt.datetime.combine(part.date, part.end_time, tzinfo=PARIS)
+    return start, end
+
+
+def session_events(session, *, course_url: str = "") -> list[CalendarEvent]:
+    """One calendar event per part of ``session``; UIDs stay the same across edits (so a
+    calendar that imported an earlier version, from a feed or an e-mail, updates in place)."""
+    title = session.title or session.course.title
+    status = "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED"
+    parts = list(session.parts.all())
+    events = []
+    for number, part in enumerate(parts, start=1):
+        start, end = part_bounds(part)
+        if part.mode == PartMode.REMOTE:
+            location = _("Remote")
+        else:
+            location = part.place or session_location(session)
+        summary = title
+        if len(parts) > 1:
+            summary = _("%(title)s (part %(number)s of %(count)s)") % {
+                "title": title,
+                "number": number,
+                "count": len(parts),
+            }
+        events.append(
+            CalendarEvent(
+                uid=f"training-session-{session.pk}-part-{part.pk}@{UID_DOMAIN}",
+                start=start,
+                end=end,
+                summary=summary,
+                description=_("Ocim training: %(course)s") % {"course": session.course.title},
+                location=location,
+                url=course_url,
+                status=status,
+                last_modified=session.updated_at,
+            )
+        )
+    return events

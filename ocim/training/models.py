@@ -43,6 +43,16 @@ class Trainer(index.Indexed, models.Model):
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
     bio = RichTextField(_("biography"), features=RICH_TEXT_FEATURES, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
+    # The trainer's account, when they have one: it lets them see their sessions' participants.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trainer_profile",
+        help_text=_("Linked account: the trainer then sees the participants of their sessions."),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -50,6 +60,7 @@ class Trainer(index.Indexed, models.Model):
         FieldPanel("organisation"),
         FieldPanel("bio"),
         FieldPanel("email"),
+        FieldPanel("user"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -211,6 +222,10 @@ class CoursePriceOption(Orderable):
         return f"{self.label} — {self.amount} €"
 
 
+# Participants cancel online, free of charge, until this many days before the start.
+DEFAULT_CANCELLATION_NOTICE_DAYS = 14
+
+
 class SessionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open")
@@ -264,6 +279,14 @@ class Session(ClusterableModel, BaseModel):
         default=48,
         help_text=_("No seat is offered from the waiting list after this point."),
     )
+    cancellation_notice_days = models.PositiveIntegerField(
+        _("cancellation notice (days)"),
+        default=DEFAULT_CANCELLATION_NOTICE_DAYS,
+        help_text=_(
+            "Participants may cancel online until this many days before the start; later, "
+            "they contact Ocim and the terms of sale apply."
+        ),
+    )
 
     objects = SessionQuerySet.as_manager()
 
@@ -282,6 +305,7 @@ class Session(ClusterableModel, BaseModel):
         FieldPanel("is_remote"),
         FieldPanel("offer_hours"),
         FieldPanel("promotion_cutoff_hours"),
+        FieldPanel("cancellation_notice_days"),
         InlinePanel("parts", label=_("parts"), min_num=1),
     ]
 
@@ -484,6 +508,7 @@ class Registration(BaseModel):
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
     # Registrations are not content: keeping them out of Wagtail's reference index spares a
@@ -553,3 +578,177 @@ class Registration(BaseModel):
     @property
     def holds_seat(self) -> bool:
         return self.status in SEAT_HOLDING_STATUSES
+
+
+# --- Private sessions and tailor-made training ---------------------------------------------------
+
+
+class SessionInvitation(BaseModel):
+    """A person invited to a private (tailor-made) session: only they may register for it."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    # Stored in lower case (the services normalise it) so that one address is one invitation.
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["session", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "email"], name="training_invitation_one_per_email"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.session_id}"
+
+
+class TailorMadeStatus(models.TextChoices):
+    NEW = "new", _("New")
+    QUALIFIED = "qualified", _("Qualified")
+    QUOTE_SENT = "quote_sent", _("Quote sent")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+class TailorMadeRequest(BaseModel):
+    """A request for a tailor-made training, from the public form to a private session."""
+
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=TailorMadeStatus.choices,
+        default=TailorMadeStatus.NEW,
+        db_index=True,
+    )
+    structure_name = models.CharField(_("structure"), max_length=255)
+    structure_siret = models.CharField(
+        _("SIRET"), max_length=14, blank=True, validators=[validate_siret]
+    )
+    structure_address = models.TextField(_("structure address"), blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200)
+    contact_job_title = models.CharField(_("contact job title"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail address"))
+    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
+    topic = models.CharField(_("topic"), max_length=255)
+    course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("closest course in the catalogue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tailor_made_requests",
+    )
+    description = models.TextField(_("needs and context"), blank=True)
+    audience_size = models.PositiveIntegerField(
+        _("number of participants"), validators=[MinValueValidator(1)]
+    )
+    wished_dates = models.CharField(_("wished dates"), max_length=255, blank=True)
+    place = models.CharField(_("wished place"), max_length=255, blank=True)
+    budget = models.DecimalField(
+        _("budget (euros)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    language = models.CharField(_("language"), max_length=10, default="fr")
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    # The account that sent the request, when signed in.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tailor_made_requests",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    quote_amount = models.DecimalField(
+        _("quote (euros)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    lost_reason = models.TextField(_("reason lost"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("private session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tailor_made_requests",
+    )
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("tailor-made request")
+        verbose_name_plural = _("tailor-made requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(audience_size__gte=1),
+                name="training_tailormade_audience_gte_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(session__isnull=True) | models.Q(status="won"),
+                name="training_tailormade_session_only_when_won",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.structure_name} — {self.topic}"
+
+
+class TailorMadeNote(BaseModel):
+    """A dated note of the staff on a tailor-made request (calls, quotes, decisions)."""
+
+    request = models.ForeignKey(
+        TailorMadeRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="notes",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.request_id}: {self.body[:40]}"

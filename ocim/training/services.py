@@ -44,6 +44,7 @@ from .models import (
     Registration,
     RegistrationStatus,
     Session,
+    SessionInvitation,
     SessionStatus,
 )
 from .validators import normalise_siret, siret_is_valid
@@ -120,6 +121,21 @@ class OfferExpired(OfferInvalid):
     default_code = "offer_expired"
 
 
+class NotInvited(ApplicationError):
+    status = 403
+    default_message = _(
+        "This session is reserved for the people invited by their organisation. If you were "
+        "invited, sign in with the e-mail address the invitation was sent to."
+    )
+
+
+class CancellationTooLate(ApplicationError):
+    default_message = _(
+        "The online cancellation period has ended. Please contact Ocim's training team: the "
+        "terms of sale apply."
+    )
+
+
 class CapacityTooLow(ApplicationError):
     default_message = _(
         "The capacity cannot be lower than the number of seats already held; cancel or move "
@@ -193,9 +209,32 @@ def _audit(action: str, registration: Registration, actor: Any, **data: Any) -> 
     )
 
 
-def _check_open(session: Session, now: datetime.datetime) -> None:
+def session_is_invited(session: Session, user) -> bool:
+    """Whether ``user`` may register for ``session`` as far as invitations go (public sessions
+    invite everyone; a private session, only the addresses it invited)."""
+    if not session.is_private:
+        return True
+    email = (getattr(user, "email", "") or "").strip().lower()
+    return bool(email) and SessionInvitation.objects.filter(session=session, email=email).exists()
+
+
+def cancellation_deadline(session: Session) -> datetime.datetime | None:
+    """Until when a participant may cancel online (``cancellation_notice_days`` before the
+    start); None when the session has no dates yet."""
+    starts_at = session_starts_at(session)
+    if starts_at is None:
+        return None
+    return starts_at - datetime.timedelta(days=session.cancellation_notice_days)
+
+
+def _check_open(session: Session, now: datetime.datetime, *, by_staff: bool = False) -> None:
     if session.status == SessionStatus.CANCELLED:
         raise SessionCancelled()
+    if by_staff:
+        # Staff may add someone to a closed, full-looking or started session, not to a past one.
+        if session.status == SessionStatus.COMPLETED:
+            raise RegistrationClosed(_("This session is over."))
+        return
     if session.status == SessionStatus.DRAFT:
         raise RegistrationClosed(_("This session is not open for registration."))
     if session.status != SessionStatus.OPEN:
@@ -389,9 +428,13 @@ def registration_create(
     data: dict[str, Any],
     idempotency_key: str | None = None,
     actor=None,
+    by_staff: bool = False,
     now: datetime.datetime | None = None,
 ) -> Registration:
     """Register ``user`` for ``session``: a seat when one is free, else the waiting list.
+
+    ``by_staff=True`` is the back office adding a participant: registration dates, the draft or
+    closed status and invitations do not apply (a cancelled or completed session still refuses).
 
     A seat gives a pending registration (approval or signature awaited) or, for a self-paying
     person at a session without approval, a confirmed one. The same ``idempotency_key`` (one per
@@ -401,8 +444,8 @@ def registration_create(
     Side effects (on commit): an e-mail (received, confirmed or waitlisted); audit entries
     ``training.registration.created`` (+ ``.waitlisted``).
 
-    Errors: SessionCancelled, RegistrationClosed / RegistrationNotOpenYet, AlreadyRegistered,
-    InvalidSiret, RegistrationInvalid.
+    Errors: SessionCancelled, RegistrationClosed / RegistrationNotOpenYet, NotInvited,
+    AlreadyRegistered, InvalidSiret, RegistrationInvalid.
     """
     now = _now(now)
     key = (idempotency_key or "").strip()[:64] or None
@@ -416,7 +459,12 @@ def registration_create(
         try:
             with transaction.atomic():
                 registration = _registration_create_locked(
-                    session_id=session.pk, user=user, cleaned=cleaned, key=key, now=now
+                    session_id=session.pk,
+                    user=user,
+                    cleaned=cleaned,
+                    key=key,
+                    now=now,
+                    by_staff=by_staff,
                 )
                 _audit(
                     "created",
@@ -452,10 +500,18 @@ def _same_submission(existing: Registration, user) -> Registration:
 
 
 def _registration_create_locked(
-    *, session_id: int, user, cleaned: dict, key: str | None, now: datetime.datetime
+    *,
+    session_id: int,
+    user,
+    cleaned: dict,
+    key: str | None,
+    now: datetime.datetime,
+    by_staff: bool = False,
 ) -> Registration:
     session = _lock_session(session_id)
-    _check_open(session, now)
+    _check_open(session, now, by_staff=by_staff)
+    if not by_staff and not session_is_invited(session, user):
+        raise NotInvited()
     if Registration.objects.active().filter(session=session, user=user).exists():
         raise AlreadyRegistered()
     seat = _lowest_free_seat(session)
@@ -537,14 +593,18 @@ def registration_cancel(
     registration: Registration,
     actor=None,
     reason: str = "",
+    by_staff: bool = False,
     now: datetime.datetime | None = None,
 ) -> Registration:
     """Cancel a registration (by the participant or by staff); its seat goes to the waiting list.
 
     Pending, confirmed, offered and waitlisted registrations can be cancelled; cancelling twice
-    is a no-op. Side effects: audit ``training.registration.cancelled``; e-mail "cancelled";
-    the freed seat is offered to the next person (``waitlist_promote_next``).
-    Errors: InvalidTransition for a registration already attended, marked no-show or declined.
+    is a no-op. A participant cancels a held seat online only until ``cancellation_deadline``;
+    staff (``by_staff=True``) at any time. Side effects: audit
+    ``training.registration.cancelled``; e-mail "cancelled"; the freed seat is offered to the
+    next person (``waitlist_promote_next``).
+    Errors: InvalidTransition for a registration already attended, marked no-show or declined;
+    CancellationTooLate for a participant past the deadline.
     """
     now = _now(now)
     with transaction.atomic():
@@ -554,6 +614,10 @@ def registration_cancel(
             return registration
         if registration.status not in (S.PENDING, S.CONFIRMED, S.OFFERED, S.WAITLISTED):
             raise InvalidTransition(_("This registration can no longer be cancelled."))
+        if not by_staff and registration.status in (S.PENDING, S.CONFIRMED):
+            deadline = cancellation_deadline(session)
+            if deadline is not None and now > deadline:
+                raise CancellationTooLate(extra={"deadline": deadline.isoformat()})
         previous, seat = registration.status, registration.seat_number
         registration.status = S.CANCELLED
         registration.seat_number = None
@@ -570,7 +634,15 @@ def registration_cancel(
                 "updated_at",
             ]
         )
-        _audit("cancelled", registration, actor, previous=previous, seat=seat, reason=reason)
+        _audit(
+            "cancelled",
+            registration,
+            actor,
+            previous=previous,
+            seat=seat,
+            reason=reason,
+            by_staff=by_staff,
+        )
         _mail_on_commit(registration, "cancelled")
         if previous == S.WAITLISTED:
             _waitlist_compact(session)

@@ -6,10 +6,8 @@ Views parse input, call selectors or services, and render; they hold no business
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,8 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ocim.core.errors import ApplicationError, NotFoundError
 
 from .forms import CatalogueFilterForm, RegistrationForm
-from .ical import UID_DOMAIN, CalendarEvent, calendar_render
-from .models import PartMode, RegistrationStatus, SessionStatus
+from .ical import calendar_render, part_bounds, session_events, session_location
+from .models import PartMode, RegistrationStatus
 from .selectors import (
     CatalogueFilters,
     course_sessions,
@@ -46,7 +44,6 @@ from .services import (
     waitlist_leave,
 )
 
-PARIS = ZoneInfo("Europe/Paris")
 SESSIONS_PER_PAGE = 20
 FEED_MAX_SESSIONS = 500
 
@@ -60,59 +57,6 @@ def json_for_script(data) -> str:
 
 
 # --- Helpers shared by the pages ---------------------------------------------------------------
-
-
-def session_location(session) -> str:
-    if session.is_remote:
-        return _("Remote")
-    parts = [session.place_name]
-    if session.address:
-        parts.append(" ".join(session.address.split()))
-    if session.commune_id:
-        parts.append(session.commune.name)
-    return ", ".join(part for part in parts if part)
-
-
-def _part_bounds(part) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(part.date, part.start_time, tzinfo=PARIS)
-    end = dt.datetime.combine(part.date, part.end_time, tzinfo=PARIS)
-    return start, end
-
-
-def session_events(session, request) -> list[CalendarEvent]:
-    """One calendar event per part of ``session``; UIDs stay the same across edits."""
-    course_url = session.course.get_full_url(request) or ""
-    title = session.title or session.course.title
-    status = "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED"
-    parts = list(session.parts.all())
-    events = []
-    for number, part in enumerate(parts, start=1):
-        start, end = _part_bounds(part)
-        if part.mode == PartMode.REMOTE:
-            location = _("Remote")
-        else:
-            location = part.place or session_location(session)
-        summary = title
-        if len(parts) > 1:
-            summary = _("%(title)s (part %(number)s of %(count)s)") % {
-                "title": title,
-                "number": number,
-                "count": len(parts),
-            }
-        events.append(
-            CalendarEvent(
-                uid=f"training-session-{session.pk}-part-{part.pk}@{UID_DOMAIN}",
-                start=start,
-                end=end,
-                summary=summary,
-                description=_("Ocim training: %(course)s") % {"course": session.course.title},
-                location=location,
-                url=course_url,
-                status=status,
-                last_modified=session.updated_at,
-            )
-        )
-    return events
 
 
 def _ical_response(body: str, filename: str) -> HttpResponse:
@@ -153,8 +97,8 @@ def course_jsonld(course, sessions, request, *, trainers=None, options=None) -> 
         parts = list(session.parts.all())
         if not parts:
             continue
-        start, _end = _part_bounds(parts[0])
-        _start, end = _part_bounds(parts[-1])
+        start, _end = part_bounds(parts[0])
+        _start, end = part_bounds(parts[-1])
         instance = {
             "@type": "CourseInstance",
             "courseMode": "online" if session.is_remote else "onsite",
@@ -247,7 +191,10 @@ def session_ical(request, pk):
         session = session_get_public(pk)
     except NotFoundError as error:
         raise Http404(str(error.message)) from error
-    body = calendar_render(session_events(session, request), name=session.course.title)
+    body = calendar_render(
+        session_events(session, course_url=session.course.get_full_url(request) or ""),
+        name=session.course.title,
+    )
     return _ical_response(body, f"ocim-session-{session.pk}.ics")
 
 
@@ -255,7 +202,7 @@ def catalogue_ical(request):
     sessions = session_list_for_catalogue(filters=CatalogueFilters())[:FEED_MAX_SESSIONS]
     events = []
     for session in sessions:
-        events += session_events(session, request)
+        events += session_events(session, course_url=session.course.get_full_url(request) or "")
     body = calendar_render(events, name=_("Ocim training sessions"))
     return _ical_response(body, "ocim-sessions.ics")
 

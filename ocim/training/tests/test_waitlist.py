@@ -134,7 +134,7 @@ def test_accepting_too_late_is_refused_and_passes_the_offer_on():
 def test_no_offer_after_the_cutoff_before_the_start():
     # Starts in one day, cut-off 48 hours before: too late to offer anything.
     session, (holder,), (first, *_rest) = _full_session_with_list(days_ahead=1)
-    services.registration_cancel(registration=holder)
+    services.registration_cancel(registration=holder, by_staff=True)
     assert _fresh(first).status == "waitlisted"
     assert services.waitlist_promote_next(session=session) is None
     assert not AuditLogEntry.objects.filter(action="training.registration.offered").exists()
@@ -142,7 +142,7 @@ def test_no_offer_after_the_cutoff_before_the_start():
 
 def test_an_offer_never_runs_past_the_cutoff():
     session, (holder,), (first, *_rest) = _full_session_with_list(days_ahead=3)
-    services.registration_cancel(registration=holder)
+    services.registration_cancel(registration=holder, by_staff=True)
     offer = _fresh(first)
     starts_at = services.session_starts_at(session)
     assert offer.offer_expires_at == starts_at - dt.timedelta(hours=48)
@@ -171,7 +171,8 @@ def test_staff_promotion_of_a_chosen_person_is_audited():
     _session, (holder,), (first, second, _third) = _full_session_with_list(
         capacity=1, waiting=3, days_ahead=1
     )
-    services.registration_cancel(registration=holder)  # past the cut-off: no automatic offer
+    # Past the cut-off: no automatic offer (and past the participant's notice: staff cancel).
+    services.registration_cancel(registration=holder, by_staff=True)
     promoted = services.registration_promote(registration=_fresh(second), actor=None)
     assert (promoted.status, promoted.seat_number) == ("confirmed", 1)
     assert _fresh(first).waitlist_rank == 1

@@ -2,7 +2,16 @@
 
 from ocim.accounts.roles import register_role_permissions
 
-_MODELS = ("session", "sessionpart", "registration", "trainer", "coursepriceoption")
+_MODELS = (
+    "session",
+    "sessionpart",
+    "registration",
+    "trainer",
+    "coursepriceoption",
+    "sessioninvitation",
+    "tailormaderequest",
+    "tailormadenote",
+)
 
 # Training managers run the whole catalogue: courses (pages), sessions, registrations, trainers.
 register_role_permissions(

@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import views
+from . import admin_tailormade, views  # noqa: F401 - admin_tailormade registers its hooks
 from .models import CourseIndexPage, CoursePage, Session, Trainer
 
 # --- Public pages -------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Back office of tailor-made training requests (imported by wagtail_hooks)."""

@@ -112,6 +112,21 @@ def _trainers(report) -> dict[str, Trainer]:
     return trainers
 
 
+def _trainer_account(trainers: dict[str, Trainer], report) -> None:
+    """The demo account of the trainer role is the first demo trainer, so that signing in as
+    that account shows what a trainer sees (their sessions' participants)."""
+    from ocim.accounts.services import DEMO_DOMAIN
+
+    account = get_user_model().objects.filter(email=f"trainer@{DEMO_DOMAIN}").first()
+    if account is None or Trainer.objects.filter(user=account).exists() or not trainers:
+        return
+    trainer = next(iter(trainers.values()))
+    if trainer.user_id is None:
+        trainer.user = account
+        trainer.save(update_fields=["user"])
+        report.add(f"demo trainer account linked to {trainer.name}")
+
+
 def _course(index, spec, trainers, report) -> tuple[CoursePage, bool]:
     existing = CoursePage.objects.child_of(index).filter(slug=spec["slug"]).first()
     if existing is not None:
@@ -255,8 +270,15 @@ def _registrations(sessions: list[Session], users, report) -> None:
         )
         for number, user in enumerate(users[:4]):
             registration = _register(session, user, number, now=before)
-            if registration.status == "pending" and number % 2 == 0:
+            if registration.status == "pending":
                 training_services.registration_confirm(registration=registration, now=before)
+        # Attendance recorded the evening of the first day: one participant did not come.
+        evening = timezone.make_aware(dt.datetime.combine(first, dt.time(18)))
+        confirmed = Registration.objects.filter(session=session, status="confirmed")
+        for position, registration in enumerate(confirmed.order_by("seat_number")):
+            training_services.registration_attendance_record(
+                registration=registration, attended=position != 1, now=evening
+            )
         Session.objects.filter(pk=session.pk).update(status=SessionStatus.COMPLETED)
     if not future:
         return
@@ -301,6 +323,7 @@ def training_demo_ensure() -> TrainingDemoReport:
     index = _index(home_fr, report)
     _index_translation(index, report)
     trainers = _trainers(report)
+    _trainer_account(trainers, report)
     today = timezone.localdate()
     new_sessions = []
     for spec in demo_content.COURSES:

@@ -124,3 +124,26 @@ def test_command_reports_missing_modules_and_prints_users_once(monkeypatch, caps
     assert all(" / " in line for line in first_user_lines)
     assert len(second_user_lines) == len(first_user_lines)
     assert all(" / " not in line for line in second_user_lines)
+
+
+@pytest.mark.django_db
+def test_demo_e_mails_are_kept_not_sent(monkeypatch, capsys, settings):
+    """Demo content goes through services that e-mail people; the command keeps those messages
+    (they are addressed to invented people) and says how many there were."""
+    from types import SimpleNamespace
+
+    from django.core import mail
+
+    from ocim.core import demo
+
+    def builder():
+        mail.EmailMessage("Inscription", "Corps du message de démo", to=["a@example.org"]).send()
+        return SimpleNamespace(created=["something"], skipped=[])
+
+    monkeypatch.setitem(sys.modules, "ocim.core.services", None)
+    monkeypatch.setattr(demo, "demo_builders", lambda: [("fake", builder)])
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    call_command("ocim_demo")
+    out = capsys.readouterr().out
+    assert "Corps du message de démo" not in out
+    assert "1 " in out and ("not sent" in out or "pas été envoyé" in out)

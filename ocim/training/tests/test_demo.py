@@ -55,7 +55,20 @@ class TrainingDemoTests(TestCase):
 
     def test_registrations_in_many_states(self):
         states = set(Registration.objects.values_list("status", flat=True))
-        assert {"pending", "confirmed", "waitlisted", "cancelled", "declined", "offered"} <= states
+        assert {
+            "pending",
+            "confirmed",
+            "attended",
+            "no_show",
+            "waitlisted",
+            "cancelled",
+            "declined",
+            "offered",
+        } <= states
+        # Attendance is only recorded on sessions that have taken place.
+        today = timezone.localdate()
+        for registration in Registration.objects.filter(status__in=("attended", "no_show")):
+            assert registration.session.starts_on <= today
 
     def test_pages_render(self):
         index = CourseIndexPage.objects.get(locale__language_code="fr")

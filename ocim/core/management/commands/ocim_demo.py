@@ -3,8 +3,11 @@
 Safe to run any number of times: it only creates what is missing.
 """
 
+from django.core import mail
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ocim.core.demo import demo_site_ensure
 
@@ -31,12 +34,27 @@ class Command(BaseCommand):
         # After the territories and users: domain demos use real communes and demo people.
         from ocim.core.demo import demo_builders
 
-        for _name, builder in demo_builders():
-            report = builder()
-            for item in report.created:
-                self.stdout.write(f"  + {item}")
-            for item in report.skipped:
-                self.stderr.write(self.style.WARNING(item))
+        # Demo content goes through the real services, which e-mail the people concerned;
+        # those messages are addressed to invented people, so they are kept, not sent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            mail.outbox = []
+            for _name, builder in demo_builders():
+                report = builder()
+                for item in report.created:
+                    self.stdout.write(f"  + {item}")
+                for item in report.skipped:
+                    self.stderr.write(self.style.WARNING(item))
+            kept = len(mail.outbox)
+            mail.outbox = []
+        if kept:
+            self.stdout.write(
+                ngettext(
+                    "%(count)d e-mail of the demo content was not sent.",
+                    "%(count)d e-mails of the demo content were not sent.",
+                    kept,
+                )
+                % {"count": kept}
+            )
 
     def _warn_missing(self, what, error):
         self.stderr.write(

@@ -21,7 +21,7 @@ from wagtail.rich_text import RichText
 
 from ocim.core.demo import register_demo_builder
 from ocim.core.errors import ApplicationError
-from ocim.core.models import Concept, HomePage
+from ocim.core.models import Concept, HomePage, StandardPage
 from ocim.core.selectors import commune_get
 
 from . import demo_content
@@ -97,6 +97,36 @@ def _index_translation(index: CourseIndexPage, report) -> CourseIndexPage | None
     translated.save_revision().publish()
     report.add("catalogue page (en)")
     return translated
+
+
+MISSION_PAGE_SLUGS = {"fr": "formation", "en": "training"}
+MISSION_CALLOUT = {
+    "fr": ("Nos formations", "Consulter le catalogue et les prochaines sessions"),
+    "en": ("Our courses", "See the catalogue and the upcoming sessions"),
+}
+
+
+def _mission_page_link(index: CourseIndexPage | None, language: str, report) -> None:
+    """The "Training" mission page (in the main menu) leads to the catalogue: a callout with a
+    link to it is added once, at the end of the page's body."""
+    if index is None:
+        return
+    home = index.get_parent()
+    page = StandardPage.objects.child_of(home).filter(slug=MISSION_PAGE_SLUGS[language]).first()
+    if page is None:
+        return
+    marker = f'linktype="page" id="{index.pk}"'
+    if any(
+        block.block_type == "callout" and marker in block.value["text"].source
+        for block in page.body
+    ):
+        return
+    title, label = MISSION_CALLOUT[language]
+    page.body.append(
+        ("callout", {"title": title, "text": RichText(f"<p><a {marker}>{label}</a></p>")})
+    )
+    page.save_revision().publish()
+    report.add(f"link to the catalogue on the training mission page ({language})")
 
 
 def _trainers(report) -> dict[str, Trainer]:
@@ -321,7 +351,9 @@ def training_demo_ensure() -> TrainingDemoReport:
         report.skipped.append("no French home page: run the site demo first")
         return report
     index = _index(home_fr, report)
-    _index_translation(index, report)
+    index_en = _index_translation(index, report)
+    _mission_page_link(index, "fr", report)
+    _mission_page_link(index_en, "en", report)
     trainers = _trainers(report)
     _trainer_account(trainers, report)
     today = timezone.localdate()

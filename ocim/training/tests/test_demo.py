@@ -5,7 +5,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from ocim.core.demo import demo_site_ensure
-from ocim.core.models import Commune, Department, Region
+from ocim.core.models import Commune, Department, Region, StandardPage
 from ocim.training import demo_content
 from ocim.training.demo import training_demo_ensure
 from ocim.training.models import CourseIndexPage, CoursePage, Registration, Session
@@ -78,6 +78,14 @@ class TrainingDemoTests(TestCase):
         course = CoursePage.objects.get(slug="collections-en-fluide")
         assert self.client.get(course.url).status_code == 200
         assert self.client.get("/en/training/sessions.ics").status_code == 200
+
+    def test_training_mission_page_leads_to_the_catalogue(self):
+        for language, slug in (("fr", "formation"), ("en", "training")):
+            index = CourseIndexPage.objects.get(locale__language_code=language)
+            mission = StandardPage.objects.get(slug=slug, locale__language_code=language)
+            response = self.client.get(mission.url)
+            assert response.status_code == 200
+            assert f'href="{index.url}"' in response.content.decode()
 
     def test_second_run_changes_nothing(self):
         counts = (CoursePage.objects.count(), Session.objects.count(), Registration.objects.count())

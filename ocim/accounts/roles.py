@@ -157,8 +157,10 @@ def roles_ensure(*, prune: bool = False) -> dict[str, Group]:
                 group.permissions.add(*wanted)
             page_perms = [_permission(f"wagtailcore.{c}") for c in sorted(grants.page_permissions)]
             if prune:
-                GroupPagePermission.objects.filter(group=group).exclude(
-                    permission__in=page_perms, page=root_page
+                # Only the root-page grants are the registry's: grants on other pages (e.g. a
+                # course catalogue for the training managers) are made by their apps.
+                GroupPagePermission.objects.filter(group=group, page=root_page).exclude(
+                    permission__in=page_perms
                 ).delete()
             if root_page is not None:
                 for permission in page_perms:

@@ -26,6 +26,7 @@ from ocim.core.selectors import commune_get
 
 from . import demo_content
 from . import services as training_services
+from .roles import catalogue_permissions_grant
 from .models import (
     CourseIndexPage,
     CoursePage,
@@ -75,6 +76,7 @@ def _index(home_fr: HomePage, report) -> CourseIndexPage:
     )
     home_fr.add_child(instance=index)
     index.save_revision().publish()
+    catalogue_permissions_grant(index)
     report.add("catalogue page (fr)")
     return index
 
@@ -95,6 +97,7 @@ def _index_translation(index: CourseIndexPage, report) -> CourseIndexPage | None
     translated.title = content["title"]
     translated.intro = content["intro"]
     translated.save_revision().publish()
+    catalogue_permissions_grant(translated)
     report.add("catalogue page (en)")
     return translated
 

@@ -3,6 +3,11 @@
 Written here rather than pulled in as a dependency: we only emit VEVENTs, and the rules that
 matter are few — CRLF line ends, lines folded at 75 octets (never inside a UTF-8 sequence),
 TEXT values escaped (backslash, semicolon, comma, newline), times in UTC.
+
+Updates in place. A calendar client recognises an event by its UID and keeps the copy with the
+highest SEQUENCE (then the latest DTSTAMP). UIDs are one per session part and never change; the
+sequence is derived from the latest change time we know of (``sequence_for``), so a later file,
+from a feed or an e-mail, always supersedes an earlier one without a counter stored anywhere.
 """
 
 from __future__ import annotations
@@ -34,6 +39,23 @@ class CalendarEvent:
     url: str = ""
     status: str = "CONFIRMED"  # CONFIRMED, TENTATIVE or CANCELLED
     last_modified: dt.datetime | None = None
+    # RFC 5545 §3.8.7.4: the revision of the event; written only when set.
+    sequence: int | None = None
+
+
+EVENT_STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
+# The origin of ``sequence_for``: seconds since then fit the 32-bit INTEGER of RFC 5545 until 2088.
+SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
+def sequence_for(*moments: dt.datetime | None) -> int:
+    """A SEQUENCE number that grows with the latest of ``moments`` (the last change times of
+    what the event shows): whole seconds since ``SEQUENCE_EPOCH``, 0 when none is known."""
+    known = [moment for moment in moments if moment is not None]
+    if not known:
+        return 0
+    latest = max(moment.astimezone(dt.UTC) for moment in known)
+    return max(int((latest - SEQUENCE_EPOCH).total_seconds()), 0)
 
 
 def escape_text(value: str) -> str:
@@ -108,6 +130,12 @@ def calendar_render(
             lines.append(_property("URL", event.url))
         if event.last_modified:
             lines.append(f"LAST-MODIFIED:{format_utc(event.last_modified)}")
+        if event.sequence is not None:
+            if event.sequence < 0:
+                raise ValueError("SEQUENCE must be zero or more")
+            lines.append(f"SEQUENCE:{int(event.sequence)}")
+        if event.status not in EVENT_STATUSES:
+            raise ValueError(f"Unknown event status {event.status!r}")
         lines += [f"STATUS:{event.status}", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
@@ -133,17 +161,36 @@ def part_bounds(part) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def session_events(session, *, course_url: str = "") -> list[CalendarEvent]:
+def session_events(
+    session,
+    *,
+    course_url: str = "",
+    status: str | None = None,
+    sequence: int | None = None,
+    remote_links: bool = False,
+) -> list[CalendarEvent]:
     """One calendar event per part of ``session``; UIDs stay the same across edits (so a
-    calendar that imported an earlier version, from a feed or an e-mail, updates in place)."""
+    calendar that imported an earlier version, from a feed or an e-mail, updates in place).
+
+    ``status`` overrides the events' status (CANCELLED for a cancelled session by default);
+    ``sequence`` defaults to ``sequence_for(session.updated_at)``. ``remote_links=True`` writes
+    the remote parts' links in their description: only for people who hold a seat, never in a
+    public feed.
+    """
     title = session.title or session.course.title
-    status = "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED"
+    if status is None:
+        status = "CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED"
+    if sequence is None:
+        sequence = sequence_for(session.updated_at)
     parts = list(session.parts.all())
     events = []
     for number, part in enumerate(parts, start=1):
         start, end = part_bounds(part)
+        description = _("Ocim training: %(course)s") % {"course": session.course.title}
         if part.mode == PartMode.REMOTE:
             location = _("Remote")
+            if remote_links and part.remote_url:
+                description += "\n" + _("Remote link: %(url)s") % {"url": part.remote_url}
         else:
             location = part.place or session_location(session)
         summary = title
@@ -159,11 +206,12 @@ def session_events(session, *, course_url: str = "") -> list[CalendarEvent]:
                 start=start,
                 end=end,
                 summary=summary,
-                description=_("Ocim training: %(course)s") % {"course": session.course.title},
+                description=description,
                 location=location,
                 url=course_url,
                 status=status,
                 last_modified=session.updated_at,
+                sequence=sequence,
             )
         )
     return events

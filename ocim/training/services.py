@@ -21,30 +21,36 @@ from __future__ import annotations
 
 import datetime
 import logging
+from email.mime.base import MIMEBase
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEText
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ocim.core.audit import audit_log
 from ocim.core.errors import ApplicationError, ConflictError
+from ocim.core.models import OrganisationSettings
 
+from . import ical
 from .models import (
     CoursePriceOption,
+    PartMode,
     Payer,
     Registration,
     RegistrationStatus,
     Session,
     SessionInvitation,
+    SessionPart,
     SessionStatus,
 )
 from .validators import normalise_siret, siret_is_valid
@@ -218,10 +224,14 @@ def session_is_invited(session: Session, user) -> bool:
     return bool(email) and SessionInvitation.objects.filter(session=session, email=email).exists()
 
 
-def cancellation_deadline(session: Session) -> datetime.datetime | None:
+def cancellation_deadline(
+    session: Session, *, starts_at: datetime.datetime | None = None
+) -> datetime.datetime | None:
     """Until when a participant may cancel online (``cancellation_notice_days`` before the
-    start); None when the session has no dates yet."""
-    starts_at = session_starts_at(session)
+    start); None when the session has no dates yet. ``starts_at`` spares the query when the
+    caller already knows the start (a page listing many sessions with their parts)."""
+    if starts_at is None:
+        starts_at = session_starts_at(session)
     if starts_at is None:
         return None
     return starts_at - datetime.timedelta(days=session.cancellation_notice_days)
@@ -306,7 +316,31 @@ def _clean_data(session: Session, data: dict[str, Any], now: datetime.datetime) 
 
 # --- E-mails ----------------------------------------------------------------------------------
 
-EMAIL_KINDS = ("received", "confirmed", "waitlisted", "offered", "cancelled")
+EMAIL_KINDS = (
+    "received",
+    "confirmed",
+    "waitlisted",
+    "offered",
+    "cancelled",
+    "reminder",
+    "session_changed",
+    "session_cancelled",
+    "offer_expired",
+)
+# The e-mails about a held seat or a schedule carry the session's events as ``session.ics``.
+# "cancelled" carries them (as cancelled events) only when the person held a seat, i.e. had
+# received a calendar file before; see ``_calendar_status``.
+CALENDAR_KINDS = (
+    "received",
+    "confirmed",
+    "offered",
+    "reminder",
+    "session_changed",
+    "session_cancelled",
+    "offer_expired",
+    "cancelled",
+)
+CALENDAR_FILENAME = "session.ics"
 
 
 def _language_of(user) -> str:
@@ -316,6 +350,8 @@ def _language_of(user) -> str:
 
 
 def _absolute(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
@@ -331,25 +367,153 @@ def _optional_url(name: str, language: str) -> str:
         return ""
 
 
-def registration_email_render(*, registration: Registration, kind: str) -> EmailMultiAlternatives:
+def _course_url(course, language: str) -> str:
+    """The absolute URL of ``course`` in ``language`` (its translation when there is one)."""
+    with translation.override(language):
+        page = course.localized
+        path = page.get_url() if page.live else course.get_url()
+    return _absolute(path) if path else ""
+
+
+def _contact_email() -> str:
+    """The training team's address (the organisation's contact e-mail, set by staff)."""
+    return OrganisationSettings.load().contact_email
+
+
+def _calendar_status(registration: Registration, kind: str, extra: dict) -> str | None:
+    """The status of the events attached to the ``kind`` e-mail, or None for no attachment.
+
+    Confirmed seats are CONFIRMED; a seat not final yet (pending, offered) or a place on the
+    waiting list is TENTATIVE; a cancelled session, a cancelled seat or a lapsed offer is
+    CANCELLED, so the event the person imported earlier is marked cancelled in their calendar.
+    """
+    if kind not in CALENDAR_KINDS:
+        return None
+    if kind == "cancelled" and not extra.get("held_seat"):
+        return None  # never had a calendar file from us: nothing to take back
+    if kind in ("cancelled", "offer_expired", "session_cancelled"):
+        return "CANCELLED"
+    if registration.session.status == SessionStatus.CANCELLED:
+        return "CANCELLED"
+    if registration.status in (S.CONFIRMED, S.ATTENDED):
+        return "CONFIRMED"
+    return "TENTATIVE"
+
+
+def registration_calendar_attachment(
+    *, registration: Registration, status: str, course_url: str = ""
+) -> MIMEBase:
+    """``session.ics`` for ``registration``: one event per part of its session.
+
+    The file is ``METHOD:PUBLISH`` in every case, cancellations included (events then carry
+    ``STATUS:CANCELLED``). Why not the iTIP methods REQUEST/CANCEL: they are scheduling
+    messages that need an ORGANIZER and ATTENDEEs (RFC 5546); Outlook and Gmail then show
+    RSVP buttons that send replies nobody reads, and most clients ignore a CANCEL for an event
+    that reached the calendar through "add to calendar" rather than through an invitation.
+    A PUBLISH file is what Apple Calendar, Outlook, Thunderbird and Google Calendar import
+    as a plain event; importing a later file replaces the event with the same UID when its
+    SEQUENCE is higher (Thunderbird and Apple Calendar show a cancelled event struck through).
+    UIDs are the session parts' (as in the public feeds); SEQUENCE follows the latest change of
+    the session or of the registration, so each e-mail supersedes the previous one.
+    """
+    session = registration.session
+    events = ical.session_events(
+        session,
+        course_url=course_url,
+        status=status,
+        sequence=ical.sequence_for(session.updated_at, registration.updated_at),
+        remote_links=status != "CANCELLED" and registration.status in (S.PENDING, S.CONFIRMED),
+    )
+    body = ical.calendar_render(events, name=session.title or session.course.title)
+    part = SafeMIMEText(body, "calendar", "utf-8")
+    part.set_param("method", "PUBLISH")
+    part.add_header("Content-Disposition", "attachment", filename=CALENDAR_FILENAME)
+    return part
+
+
+def _format_part(part: dict, *, remote_links: bool) -> str:
+    """One line of a schedule snapshot, in the active language."""
+    day = formats.date_format(datetime.date.fromisoformat(part["date"]), "l j F Y")
+    line = f"{day}, {part['start_time']}–{part['end_time']}"
+    if part.get("mode") == PartMode.REMOTE:
+        line += f" ({_('remote')})"
+        if remote_links and part.get("remote_url"):
+            line += f" {part['remote_url']}"
+    elif part.get("place"):
+        line += f", {part['place']}"
+    return line
+
+
+def _format_place(snapshot: dict) -> str:
+    if snapshot.get("is_remote"):
+        return str(_("Remote"))
+    address = " ".join((snapshot.get("address") or "").split())
+    pieces = [snapshot.get("place_name") or "", address, snapshot.get("commune") or ""]
+    return ", ".join(piece for piece in pieces if piece) or str(_("to be announced"))
+
+
+def _schedule_changes(before: dict, after: dict, *, remote_links: bool) -> list[dict]:
+    """What changed between two snapshots, as labelled old → new lines (active language)."""
+    changes = []
+    if before.get("parts") != after.get("parts"):
+        changes.append(
+            {
+                "label": _("Dates and times"),
+                "before": [_format_part(p, remote_links=remote_links) for p in before["parts"]],
+                "after": [_format_part(p, remote_links=remote_links) for p in after["parts"]],
+            }
+        )
+    place_keys = ("place_name", "address", "commune", "is_remote")
+    if any(before.get(key) != after.get(key) for key in place_keys):
+        changes.append(
+            {
+                "label": _("Place"),
+                "before": [_format_place(before)],
+                "after": [_format_place(after)],
+            }
+        )
+    return changes
+
+
+def registration_email_render(
+    *, registration: Registration, kind: str, extra: dict | None = None
+) -> EmailMultiAlternatives:
     """The e-mail of ``kind`` (see ``EMAIL_KINDS``) for ``registration``, in the person's language.
+
+    ``extra`` holds what the event adds (JSON-able): ``held_seat`` and ``by_staff`` for
+    "cancelled", ``reason`` for "session_cancelled", ``before``/``after`` schedule snapshots for
+    "session_changed". The kinds of ``CALENDAR_KINDS`` attach ``session.ics``.
 
     Errors: NoReverseMatch if the offer views are not installed (``kind="offered"``).
     """
     if kind not in EMAIL_KINDS:
         raise ValueError(f"Unknown registration e-mail {kind!r}")
+    extra = dict(extra or {})
     user = registration.user
     language = _language_of(user)
     session = registration.session
+    course = session.course
+    holds_seat = registration.status in (S.PENDING, S.CONFIRMED)
+    course_url = _course_url(course, language)
+    contact_email = _contact_email()
     context: dict[str, Any] = {
         "registration": registration,
         "session": session,
-        "course": session.course,
+        "course": course,
+        "course_url": course_url,
         "parts": list(session.parts.all()),
         "user": user,
         "site_name": settings.WAGTAIL_SITE_NAME,
         "language": language,
         "registrations_url": _optional_url("training:my_registrations", language),
+        "contact_email": contact_email,
+        # The course's disability contact, else the training team.
+        "disability_contact_name": course.disability_contact_name,
+        "disability_contact_email": course.disability_contact_email or contact_email,
+        # Remote links are for the people who hold a seat, not for the waiting list.
+        "show_remote_links": holds_seat and session.status != SessionStatus.CANCELLED,
+        "by_staff": bool(extra.get("by_staff")),
+        "reason": str(extra.get("reason") or ""),
     }
     if kind == "offered":
         token = offer_token_make(registration)
@@ -361,15 +525,36 @@ def registration_email_render(*, registration: Registration, kind: str) -> Email
             if registration.offer_expires_at
             else None
         )
+        deadline = cancellation_deadline(session)
+        context["cancellation_deadline"] = timezone.localtime(deadline) if deadline else None
+        context["cancellation_open"] = deadline is None or timezone.now() <= deadline
+        status = _calendar_status(registration, kind, extra) if context["parts"] else None
+        context["calendar_status"] = status or ""
+        context["calendar_filename"] = CALENDAR_FILENAME
+        if kind == "session_changed":
+            context["changes"] = _schedule_changes(
+                extra.get("before") or {},
+                extra.get("after") or session_schedule_snapshot(session),
+                remote_links=context["show_remote_links"],
+            )
         subject = " ".join(render_to_string(f"training/email/{kind}_subject.txt", context).split())
         text = render_to_string(f"training/email/{kind}.txt", context)
         html = render_to_string(f"training/email/{kind}.html", context)
+        attachment = (
+            registration_calendar_attachment(
+                registration=registration, status=status, course_url=course_url
+            )
+            if status
+            else None
+        )
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
     message.attach_alternative(html, "text/html")
+    if attachment is not None:
+        message.attach(attachment)
     return message
 
 
-def _mail_on_commit(registration: Registration, kind: str) -> None:
+def _mail_on_commit(registration: Registration, kind: str, extra: dict | None = None) -> None:
     """Send the e-mail once the change is committed; a mail failure never undoes the change."""
     if registration.user_id is None or not registration.user.email:
         return
@@ -379,7 +564,9 @@ def _mail_on_commit(registration: Registration, kind: str) -> None:
         fresh = Registration.objects.select_related("session__course", "user").get(
             pk=registration_id
         )
-        registration_email_render(registration=fresh, kind=kind).send(fail_silently=False)
+        registration_email_render(registration=fresh, kind=kind, extra=extra).send(
+            fail_silently=False
+        )
 
     transaction.on_commit(send, robust=True)
 
@@ -601,7 +788,9 @@ def registration_cancel(
     Pending, confirmed, offered and waitlisted registrations can be cancelled; cancelling twice
     is a no-op. A participant cancels a held seat online only until ``cancellation_deadline``;
     staff (``by_staff=True``) at any time. Side effects: audit
-    ``training.registration.cancelled``; e-mail "cancelled"; the freed seat is offered to the
+    ``training.registration.cancelled``; e-mail "cancelled" (saying that the training team
+    cancelled when ``by_staff``; with the events marked cancelled when a seat was held); the
+    freed seat is offered to the
     next person (``waitlist_promote_next``).
     Errors: InvalidTransition for a registration already attended, marked no-show or declined;
     CancellationTooLate for a participant past the deadline.
@@ -643,7 +832,14 @@ def registration_cancel(
             reason=reason,
             by_staff=by_staff,
         )
-        _mail_on_commit(registration, "cancelled")
+        _mail_on_commit(
+            registration,
+            "cancelled",
+            extra={
+                "by_staff": by_staff,
+                "held_seat": previous in (S.PENDING, S.CONFIRMED, S.OFFERED),
+            },
+        )
         if previous == S.WAITLISTED:
             _waitlist_compact(session)
         else:
@@ -913,7 +1109,8 @@ def offers_expire(*, now: datetime.datetime | None = None, session: Session | No
 
     Idempotent (a second run finds nothing to do); one transaction per session, so a busy
     session never holds up the others. Returns the number of offers that expired.
-    Side effects: audit ``training.registration.offer_expired`` then the next offers.
+    Side effects: audit ``training.registration.offer_expired``; the "offer_expired" e-mail (on
+    commit); then the next offers.
     """
     now = _now(now)
     expired_offers = Registration.objects.offers_expired(now)
@@ -930,6 +1127,7 @@ def offers_expire(*, now: datetime.datetime | None = None, session: Session | No
                 seat = registration.seat_number
                 _offer_close(registration, now)
                 _audit("offer_expired", registration, None, seat=seat)
+                _mail_on_commit(registration, "offer_expired")
                 count += 1
             _promote_while_seats(locked, now=now)
     return count
@@ -984,4 +1182,262 @@ def session_capacity_change(
         if capacity > previous:
             _promote_while_seats(locked, now=now, actor=actor)
     session.capacity = capacity
+    return locked
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+# Seat holders are reminded this long before the start.
+REMINDER_LEAD = datetime.timedelta(days=7)
+REMINDED_STATUSES = (S.PENDING, S.CONFIRMED)
+
+
+def _reminder_send_on_commit(registration_id: int, claimed_at: datetime.datetime) -> None:
+    """Send the reminder after the claim commits; if sending fails, release the claim so that
+    the next run tries again (the claim is the only record that a reminder went out)."""
+
+    def send() -> None:
+        fresh = Registration.objects.select_related("session__course", "user").get(
+            pk=registration_id
+        )
+        if fresh.status not in REMINDED_STATUSES:
+            return  # cancelled between the claim and the commit
+        try:
+            registration_email_render(registration=fresh, kind="reminder").send(fail_silently=False)
+        except Exception:
+            logger.exception("Reminder for registration %s not sent; will retry", registration_id)
+            Registration.objects.filter(pk=registration_id, reminder_sent_at=claimed_at).update(
+                reminder_sent_at=None
+            )
+
+    transaction.on_commit(send)
+
+
+def reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """E-mail a reminder to every pending or confirmed participant of a session that starts
+    within ``REMINDER_LEAD`` (and has not started), once per registration.
+
+    Cancelled and completed sessions are skipped. Each registration is claimed by a conditional
+    UPDATE of ``reminder_sent_at`` (from NULL to ``now``) before its e-mail is queued, so two
+    runs, even at the same time on two workers, never send the same reminder twice; a failed
+    sending releases the claim. A session moved after its reminder is reminded again
+    (``session_change_notify`` resets ``reminder_sent_at``). Returns the number of reminders
+    claimed and handed to the mail backend. Side effects: ``reminder_sent_at``; audit
+    ``training.registration.reminded``; the "reminder" e-mail (with ``session.ics``) on commit.
+    """
+    now = _now(now)
+    horizon = now + REMINDER_LEAD
+    waiting = Registration.objects.filter(
+        status__in=REMINDED_STATUSES, reminder_sent_at__isnull=True, user__isnull=False
+    ).exclude(user__email="")
+    # A coarse filter on the first day in the database; the exact start is checked below.
+    sessions = (
+        Session.objects.exclude(status__in=(SessionStatus.CANCELLED, SessionStatus.COMPLETED))
+        .with_dates()
+        .filter(
+            starts_on__gte=timezone.localdate(now),
+            starts_on__lte=timezone.localdate(horizon),
+            pk__in=waiting.values("session_id"),
+        )
+        .order_by("pk")
+    )
+    count = 0
+    for session in sessions:
+        starts_at = session_starts_at(session)
+        if starts_at is None or not (now < starts_at <= horizon):
+            continue
+        for registration in waiting.filter(session=session).select_related("user"):
+            with transaction.atomic():
+                claimed = (
+                    Registration.objects.filter(
+                        pk=registration.pk,
+                        status__in=REMINDED_STATUSES,
+                        reminder_sent_at__isnull=True,
+                    )
+                    .exclude(session__status=SessionStatus.CANCELLED)
+                    .update(reminder_sent_at=now)
+                )
+                if not claimed:
+                    continue  # another worker got there first, or it changed meanwhile
+                _audit("reminded", registration, None, starts_at=starts_at.isoformat())
+                _reminder_send_on_commit(registration.pk, now)
+                count += 1
+    return count
+
+
+# --- Session schedule changes and cancellation --------------------------------------------------
+
+# Registrations told about a change or a cancellation of their session.
+NOTIFIED_STATUSES = (S.PENDING, S.CONFIRMED, S.OFFERED, S.WAITLISTED)
+SNAPSHOT_KEYS = ("parts", "place_name", "address", "commune", "is_remote")
+
+
+def session_schedule_snapshot(session: Session) -> dict:
+    """What participants rely on to come: the parts (date, times, mode, place, remote link),
+    the place and whether the session is remote, as JSON-able data.
+
+    Read from the database by primary key, not from ``session`` itself: a bound Wagtail form
+    changes the instance (and its in-memory parts) before it saves, so the snapshot taken
+    "before" must come from the stored rows. Compare two snapshots with ``==``.
+    """
+    stored = Session.objects.select_related("commune").get(pk=session.pk)
+    parts = SessionPart.objects.filter(session_id=session.pk).order_by("date", "start_time", "pk")
+    return {
+        "parts": [
+            {
+                "date": part.date.isoformat(),
+                "start_time": part.start_time.strftime("%H:%M"),
+                "end_time": part.end_time.strftime("%H:%M"),
+                "mode": part.mode,
+                "place": part.place.strip(),
+                "remote_url": part.remote_url.strip(),
+            }
+            for part in parts
+        ],
+        "place_name": stored.place_name.strip(),
+        "address": " ".join(stored.address.split()),
+        "commune": stored.commune.name if stored.commune_id else "",
+        "is_remote": stored.is_remote,
+    }
+
+
+def _snapshot_start(snapshot: dict) -> tuple[str, str] | None:
+    parts = snapshot.get("parts") or []
+    return min(((p["date"], p["start_time"]) for p in parts), default=None)
+
+
+def session_change_notify(*, session: Session, before: dict, actor=None) -> int:
+    """Tell every active registration (seat holders, offers, waiting list) that the schedule or
+    the place of ``session`` changed since ``before`` (a ``session_schedule_snapshot`` taken
+    before the edit). Returns the number of people e-mailed; 0, with nothing written or sent,
+    when nothing they rely on changed (or the session is cancelled).
+
+    Reminders: when the start moved, a reminder already sent no longer holds. If the new start
+    is more than ``REMINDER_LEAD`` away, ``reminder_sent_at`` is reset so the reminder goes out
+    again before the new date; if it is sooner, this e-mail (which carries the reminder's
+    practical information) stands as the reminder, so no second e-mail follows within the hour.
+
+    Side effects: the session's ``updated_at`` (the calendar SEQUENCE); audit
+    ``training.session.changed`` with the changed keys and their old and new values; one
+    "session_changed" e-mail per person (with ``session.ics``), on commit.
+    """
+    now = timezone.now()
+    before = dict(before or {})
+    with transaction.atomic():
+        locked = _lock_session(session.pk)
+        if locked.status == SessionStatus.CANCELLED:
+            return 0
+        after = session_schedule_snapshot(locked)
+        changed = [key for key in SNAPSHOT_KEYS if before.get(key) != after.get(key)]
+        if not changed:
+            return 0
+        # Bumps the SEQUENCE of the attached events, so calendars replace the old ones.
+        Session.objects.filter(pk=locked.pk).update(updated_at=now)
+        recipients = list(
+            Registration.objects.select_for_update()
+            .filter(session=locked, status__in=NOTIFIED_STATUSES)
+            .select_related("user")
+            .order_by("pk")
+        )
+        if _snapshot_start(before) != _snapshot_start(after):
+            starts_at = session_starts_at(locked)
+            reminded = Registration.objects.filter(session=locked, status__in=REMINDED_STATUSES)
+            if starts_at is not None and starts_at - now <= REMINDER_LEAD:
+                reminded.update(reminder_sent_at=now)
+            else:
+                reminded.update(reminder_sent_at=None)
+        notified = 0
+        for registration in recipients:
+            if registration.user_id is None or not registration.user.email:
+                continue
+            _mail_on_commit(
+                registration, "session_changed", extra={"before": before, "after": after}
+            )
+            notified += 1
+        audit_log(
+            action="training.session.changed",
+            actor=actor,
+            obj=locked,
+            data={
+                "changed": changed,
+                "before": {key: before.get(key) for key in changed},
+                "after": {key: after[key] for key in changed},
+                "notified": notified,
+            },
+        )
+    return notified
+
+
+def session_cancel(
+    *, session: Session, actor=None, reason: str = "", now: datetime.datetime | None = None
+) -> Session:
+    """Ocim cancels ``session``: its status becomes cancelled and every active registration
+    (seat holders, offers, waiting list) is cancelled, with no waiting-list promotion.
+
+    Idempotent: a second call finds nobody left to cancel and writes nothing; a session set to
+    cancelled by hand (a form) still has its remaining registrations cancelled. Registrations
+    already attended or marked no-show are evidence and stay as they are.
+    Side effects: audit ``training.registration.cancelled`` per registration (with
+    ``by_staff`` and ``session_cancelled``) and ``training.session.cancelled``; one
+    "session_cancelled" e-mail per person (apology, ``reason`` if given, nothing to pay,
+    events marked cancelled), on commit.
+    Errors: InvalidTransition for a completed session.
+    """
+    now = _now(now)
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = _lock_session(session.pk)
+        if locked.status == SessionStatus.COMPLETED:
+            raise InvalidTransition(_("A completed session cannot be cancelled."))
+        previous_status = locked.status
+        registrations = list(
+            Registration.objects.select_for_update()
+            .filter(session=locked, status__in=NOTIFIED_STATUSES)
+            .select_related("user")
+            .order_by("pk")
+        )
+        if previous_status == SessionStatus.CANCELLED and not registrations:
+            return locked
+        if previous_status != SessionStatus.CANCELLED:
+            locked.status = SessionStatus.CANCELLED
+            locked.save(update_fields=["status", "updated_at"])
+        for registration in registrations:
+            previous, seat = registration.status, registration.seat_number
+            registration.status = S.CANCELLED
+            registration.seat_number = None
+            registration.waitlist_rank = None
+            registration.offer_expires_at = None
+            registration.cancelled_at = now
+            registration.save(
+                update_fields=[
+                    "status",
+                    "seat_number",
+                    "waitlist_rank",
+                    "offer_expires_at",
+                    "cancelled_at",
+                    "updated_at",
+                ]
+            )
+            _audit(
+                "cancelled",
+                registration,
+                actor,
+                previous=previous,
+                seat=seat,
+                reason=reason,
+                by_staff=True,
+                session_cancelled=True,
+            )
+            _mail_on_commit(registration, "session_cancelled", extra={"reason": reason})
+        audit_log(
+            action="training.session.cancelled",
+            actor=actor,
+            obj=locked,
+            data={
+                "previous_status": previous_status,
+                "reason": reason,
+                "registrations_cancelled": len(registrations),
+            },
+        )
+    session.status = locked.status
     return locked

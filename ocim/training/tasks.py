@@ -9,3 +9,10 @@ from . import services
 def expire_offers() -> int:
     """Pass every expired waiting-list offer to the next person; returns how many expired."""
     return services.offers_expire()
+
+
+@task()
+def send_reminders() -> int:
+    """Remind the participants of the sessions starting within a week (each one once); returns
+    how many reminders were sent."""
+    return services.reminders_send()

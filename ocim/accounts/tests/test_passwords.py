@@ -114,3 +114,17 @@ def test_login_logout(client, user):
     assert client.get(reverse("accounts:logout")).status_code == 405  # POST only
     client.post(reverse("accounts:logout"))
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_an_account_created_by_staff_sets_its_first_password_by_reset(
+    client, mailbox, committed
+):
+    # Staff add a participant to a training: the account exists with no usable password.
+    account = User.objects.create_user(email="nouvelle.venue@exemple.fr", password=None)
+    assert not account.has_usable_password()
+    link = _reset_link(client, committed, mailbox, account.email)
+    form_url = client.get(link)["Location"]
+    client.post(form_url, {"new_password1": NEW, "new_password2": NEW})
+    account.refresh_from_db()
+    assert account.check_password(NEW)

@@ -82,3 +82,21 @@ def test_roles_command(capsys):
     call_command("ocim_roles")
     assert "editor-in-chief" in capsys.readouterr().out
     assert Group.objects.filter(name__in=[r.group_name for r in roles.ROLES]).count() == 8
+
+
+@pytest.mark.django_db
+def test_prune_keeps_grants_an_app_made_on_other_pages():
+    from django.contrib.auth.models import Permission
+    from wagtail.models import Page
+
+    groups = roles.roles_ensure()
+    root = Page.get_first_root_node()
+    section = root.add_child(instance=Page(title="Rubrique", slug="rubrique"))
+    change = Permission.objects.get(codename="change_page")
+    delete = Permission.objects.get(codename="delete_page")
+    GroupPagePermission.objects.create(group=groups["member"], page=section, permission=change)
+    GroupPagePermission.objects.create(group=groups["member"], page=root, permission=delete)
+    roles.roles_ensure(prune=True)
+    member_grants = GroupPagePermission.objects.filter(group=groups["member"])
+    assert member_grants.filter(page=section, permission=change).exists()
+    assert not member_grants.filter(page=root).exists()  # hand-made on the root: pruned

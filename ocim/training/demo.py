@@ -26,7 +26,6 @@ from ocim.core.selectors import commune_get
 
 from . import demo_content
 from . import services as training_services
-from .roles import catalogue_permissions_grant
 from .models import (
     CourseIndexPage,
     CoursePage,
@@ -37,6 +36,7 @@ from .models import (
     SessionStatus,
     Trainer,
 )
+from .roles import catalogue_permissions_grant
 
 logger = logging.getLogger(__name__)
 
@@ -338,7 +338,9 @@ def _registrations(sessions: list[Session], users, report) -> None:
             _register(session, user, number)
     # One upcoming session is cancelled by Ocim.
     if len(future) > 8:
-        Session.objects.filter(pk=future[-1].pk).update(status=SessionStatus.CANCELLED)
+        training_services.session_cancel(
+            session=future[-1], reason="Formateur indisponible (démonstration)."
+        )
     report.add("registrations")
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ocim.core.errors import NotFoundError
@@ -103,6 +103,51 @@ def session_get_public(pk) -> Session:
     if session is None:
         raise NotFoundError(_("This session does not exist or is not public."))
     return session
+
+
+def session_get_for_registration(pk, user) -> Session:
+    """The session whose registration page ``user`` may see: a public session, or a private
+    (tailor-made) one that is not a draft and to which ``user`` is invited.
+
+    A private session's course may still be an unpublished draft (a new tailor-made course):
+    the invitation, not the catalogue, opens it.
+    Errors: NotFoundError (no such session, or a draft); NotInvited (a private session and
+    ``user`` is anonymous or not invited; the caller sends anonymous people to log in first).
+    """
+    from .services import NotInvited, session_is_invited
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        pk = None
+    session = (
+        Session.objects.filter(Q(is_private=False, course__live=True) | Q(is_private=True))
+        .exclude(status="draft")
+        .with_seats()
+        .with_dates()
+        .select_related("course", "commune__department__region")
+        .prefetch_related(Prefetch("parts", queryset=SessionPart.objects.order_by("date")))
+        .filter(pk=pk)
+        .first()
+        if pk
+        else None
+    )
+    if session is None:
+        raise NotFoundError(_("This session does not exist or is not public."))
+    if session.is_private and not (
+        getattr(user, "is_authenticated", False) and session_is_invited(session, user)
+    ):
+        raise NotInvited()
+    return session
+
+
+def course_list_for_tailormade() -> QuerySet[CoursePage]:
+    """Published courses of the catalogue, by title: the choices of the tailor-made form (the
+    current language's pages when it has some)."""
+    courses = CoursePage.objects.live().order_by("title")
+    language = translation.get_language() or ""
+    localised = courses.filter(locale__language_code=language.split("-")[0])
+    return localised if localised.exists() else courses
 
 
 def registration_list_for_user(user) -> QuerySet[Registration]:

@@ -32,10 +32,12 @@ from .selectors import (
     course_sessions,
     registration_get_for_user,
     registration_list_for_user,
+    session_get_for_registration,
     session_get_public,
     session_list_for_catalogue,
 )
 from .services import (
+    NotInvited,
     offer_accept,
     offer_decline,
     offer_token_read,
@@ -223,11 +225,21 @@ def _form_errors_from(form, error: ApplicationError) -> None:
 
 
 def register(request, pk):
-    """The registration form of a public session (login required)."""
+    """The registration form of a public session, or of a private one for an invited person
+    (login required: anonymous people log in first, then the invitation is checked)."""
     try:
-        session = session_get_public(pk)
+        session = session_get_for_registration(pk, request.user)
     except NotFoundError as error:
         raise Http404(str(error.message)) from error
+    except NotInvited as error:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
+        return TemplateResponse(
+            request,
+            "training/tailormade/not_invited.html",
+            {"message": error.message},
+            status=error.status,
+        )
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
     course = session.course

@@ -9,13 +9,13 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ocim.core.errors import ApplicationError
 
-from . import admin_tailormade, views  # noqa: F401 - admin_tailormade registers its hooks
+from . import admin_tailormade, views  # admin_tailormade registers its hooks on import
 from . import services as training_services
 from .admin_views import (
     ParticipantAddView,
@@ -88,6 +88,20 @@ class SessionIndexView(IndexView):
 
     def registrations_url(self, instance) -> str:
         return reverse("training_sessions:registrations", args=[instance.pk])
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.is_private:
+            # A private session admits only invited people: its invitations are one click away.
+            buttons.append(
+                MenuItem(
+                    _("Invitations"),
+                    url=reverse(f"{admin_tailormade.VIEWSET_NAME}:invitations", args=[instance.pk]),
+                    icon_name="mail",
+                    priority=15,
+                )
+            )
+        return buttons
 
     @cached_property
     def columns(self):

@@ -192,3 +192,15 @@ def test_a_trainer_account_not_linked_to_a_course_sees_no_session(client, sessio
     assert response.status_code == 200
     assert url("registrations", session.pk) not in response.content.decode()
     assert client.get(url("registrations", session.pk)).status_code == 403
+
+
+def test_private_sessions_list_a_link_to_their_invitations(client):
+    from django.urls import reverse
+
+    manager = user_with_role("training-manager")
+    private = make_session(is_private=True)
+    public = make_session()
+    client.force_login(manager)
+    body = client.get(reverse("training_sessions:index")).content.decode()
+    assert reverse("training_tailormade:invitations", args=[private.pk]) in body
+    assert reverse("training_tailormade:invitations", args=[public.pk]) not in body

@@ -141,10 +141,10 @@ def test_cancelled_session_refuses_with_a_message(client, course):
     assert "Cette session a été annulée" in response.content.decode()
 
 
-def test_private_or_unknown_session_is_not_found(client, course):
+def test_private_session_is_forbidden_to_strangers_and_unknown_is_not_found(client, course):
     private = fx.session(course, is_private=True)
     client.force_login(UserFactory())
-    assert client.get(_url(private)).status_code == 404
+    assert client.get(_url(private)).status_code == 403  # not invited
     assert client.get("/fr/formation/sessions/424242/inscription/").status_code == 404
 
 

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from wagtail.models import Locale
 from wagtail.rich_text import RichText
 
@@ -34,6 +35,7 @@ from .models import (
     Session,
     SessionPart,
     SessionStatus,
+    TailorMadeRequest,
     Trainer,
 )
 from .roles import catalogue_permissions_grant
@@ -104,8 +106,16 @@ def _index_translation(index: CourseIndexPage, report) -> CourseIndexPage | None
 
 MISSION_PAGE_SLUGS = {"fr": "formation", "en": "training"}
 MISSION_CALLOUT = {
-    "fr": ("Nos formations", "Consulter le catalogue et les prochaines sessions"),
-    "en": ("Our courses", "See the catalogue and the upcoming sessions"),
+    "fr": (
+        "Nos formations",
+        "Consulter le catalogue et les prochaines sessions",
+        "Demander une formation sur mesure",
+    ),
+    "en": (
+        "Our courses",
+        "See the catalogue and the upcoming sessions",
+        "Request a tailor-made course",
+    ),
 }
 
 
@@ -124,10 +134,11 @@ def _mission_page_link(index: CourseIndexPage | None, language: str, report) -> 
         for block in page.body
     ):
         return
-    title, label = MISSION_CALLOUT[language]
-    page.body.append(
-        ("callout", {"title": title, "text": RichText(f"<p><a {marker}>{label}</a></p>")})
-    )
+    title, label, request_label = MISSION_CALLOUT[language]
+    with translation.override(language):
+        request_url = reverse("training:tailormade_request")
+    html = f'<p><a {marker}>{label}</a></p><p><a href="{request_url}">{request_label}</a></p>'
+    page.body.append(("callout", {"title": title, "text": RichText(html)}))
     page.save_revision().publish()
     report.add(f"link to the catalogue on the training mission page ({language})")
 
@@ -344,6 +355,75 @@ def _registrations(sessions: list[Session], users, report) -> None:
     report.add("registrations")
 
 
+# Pipeline steps, in order, to bring a new request to each final state of the demo.
+_PIPELINE = {
+    "new": [],
+    "qualify": ["qualify"],
+    "send_quote": ["qualify", "send_quote"],
+    "win": ["qualify", "send_quote", "win"],
+    "lose": ["qualify", "lose"],
+}
+
+
+def _tailor_made(index: CourseIndexPage, users, report) -> None:
+    """Requests at every step of the pipeline; the won one is a private session with its
+    invitations (three demo participants)."""
+    from . import tailormade
+
+    actor = get_user_model().objects.filter(email__startswith="training-manager@").first()
+    today = timezone.localdate()
+    for key, final, fields in demo_content.TAILOR_MADE:
+        idempotency_key = f"demo-tailormade-{key}"
+        if TailorMadeRequest.objects.filter(idempotency_key=idempotency_key).exists():
+            continue
+        request = tailormade.tailormade_request_create(
+            data={**fields, "consent": True}, language="fr", idempotency_key=idempotency_key
+        )
+        for action in _PIPELINE[final]:
+            request = tailormade.tailormade_request_transition(
+                request=request,
+                action=action,
+                actor=actor,
+                quote_amount=Decimal(fields.get("budget") or "2400"),
+                lost_reason="Budget non disponible cette année ; à recontacter.",
+            )
+        tailormade.tailormade_note_add(
+            request=request,
+            body="Premier échange téléphonique : besoins confirmés, calendrier à préciser.",
+            actor=actor,
+        )
+        if final == "win":
+            course = (
+                CoursePage.objects.child_of(index)
+                .filter(slug=demo_content.TAILOR_MADE_COURSE)
+                .first()
+            )
+            start = today + dt.timedelta(days=75)
+            session = tailormade.tailormade_session_create(
+                request=request,
+                actor=actor,
+                course=course.specific if course else None,
+                new_course=course is None,
+                parts=[
+                    tailormade.PartData(
+                        date=start + dt.timedelta(days=day),
+                        start_time=dt.time(9, 30),
+                        end_time=dt.time(17, 0),
+                    )
+                    for day in range(2)
+                ],
+                place_name=fields["structure_name"],
+                address=fields["structure_address"],
+            )
+            tailormade.session_invitations_create(
+                session=session,
+                text="\n".join(f"{user.get_full_name()} <{user.email}>" for user in users[:3]),
+                actor=actor,
+            )
+            _register(session, users[0], 0)
+        report.add(f"tailor-made request ({request.get_status_display()})")
+
+
 @transaction.atomic
 def training_demo_ensure() -> TrainingDemoReport:
     """Create the demonstration training catalogue if it is missing (see the module docstring).
@@ -374,6 +454,7 @@ def training_demo_ensure() -> TrainingDemoReport:
     if new_sessions:
         new_sessions.sort(key=lambda s: s.parts.order_by("date").first().date)
         _registrations(new_sessions, _participants(), report)
+    _tailor_made(index, _participants(), report)
     return report
 
 

@@ -393,3 +393,103 @@ COURSES = [
         ],
     },
 ]
+
+
+# Tailor-made requests of the demo: invented structures and people, our own wording.
+# (key, final pipeline step, request fields)
+TAILOR_MADE = [
+    (
+        "reseau-jardins",
+        "new",
+        {
+            "structure_name": "Réseau des jardins botaniques de l'Ouest",
+            "structure_address": "12 rue des Serres, 44000 Nantes",
+            "contact_name": "Inès Caradec",
+            "contact_job_title": "Coordinatrice du réseau",
+            "contact_email": "ines.caradec@jardins-ouest.demo.ocim.fr",
+            "contact_phone": "02 40 00 00 01",
+            "topic": "Médiation auprès des publics éloignés dans les jardins botaniques",
+            "description": (
+                "Nos douze jardins souhaitent former leurs médiateurs à l'accueil de groupes "
+                "du champ social, avec des visites adaptées et des ateliers sensoriels."
+            ),
+            "audience_size": 14,
+            "wished_dates": "Printemps prochain, deux jours consécutifs",
+            "place": "Nantes",
+            "budget": "4500",
+        },
+    ),
+    (
+        "ccsti-montagne",
+        "qualify",
+        {
+            "structure_name": "Centre de culture scientifique des Hautes-Alpes",
+            "structure_address": "3 place du Marché, 05000 Gap",
+            "contact_name": "Romain Faure",
+            "contact_job_title": "Directeur",
+            "contact_email": "romain.faure@ccsti-alpes.demo.ocim.fr",
+            "topic": "Concevoir une exposition itinérante sur le climat en montagne",
+            "description": (
+                "Équipe de six personnes, sans expérience de l'itinérance : conception, "
+                "transport, montage et documentation pour les lieux d'accueil."
+            ),
+            "audience_size": 6,
+            "wished_dates": "Octobre ou novembre",
+            "place": "Gap ou à distance",
+        },
+    ),
+    (
+        "universite-collections",
+        "send_quote",
+        {
+            "structure_name": "Université de démonstration – service des collections",
+            "structure_address": "Campus de la Doua, 69100 Villeurbanne",
+            "contact_name": "Sophie Marchand",
+            "contact_job_title": "Responsable des collections scientifiques",
+            "contact_email": "sophie.marchand@univ.demo.ocim.fr",
+            "topic": "Conservation préventive des collections en fluide",
+            "description": (
+                "Récolement de 3 000 bocaux : former les techniciens au contrôle des niveaux, "
+                "au changement de liquide et aux règles de sécurité."
+            ),
+            "audience_size": 8,
+            "wished_dates": "Février",
+            "place": "Villeurbanne",
+            "budget": "3200",
+        },
+    ),
+    (
+        "musee-ville",
+        "win",
+        {
+            "structure_name": "Musée d'histoire naturelle de la ville (démonstration)",
+            "structure_address": "5 boulevard du Muséum, 21000 Dijon",
+            "contact_name": "Lucie Perrin",
+            "contact_job_title": "Responsable des publics",
+            "contact_email": "lucie.perrin@musee-ville.demo.ocim.fr",
+            "topic": "Écrire les textes d'une exposition permanente",
+            "description": (
+                "Refonte de la galerie de zoologie : toute l'équipe rédige les textes et "
+                "cartels. Nous souhaitons une formation dans nos murs."
+            ),
+            "audience_size": 10,
+            "wished_dates": "Dans trois mois",
+            "place": "Dans nos locaux, à Dijon",
+            "budget": "2800",
+        },
+    ),
+    (
+        "association-fablab",
+        "lose",
+        {
+            "structure_name": "Association Fabrique des sciences",
+            "contact_name": "Yanis Benali",
+            "contact_email": "yanis.benali@fabrique.demo.ocim.fr",
+            "topic": "Animer un fablab dans un musée",
+            "audience_size": 4,
+            "wished_dates": "Cet été",
+        },
+    ),
+]
+# The course (by slug) a won request becomes a private session of.
+TAILOR_MADE_COURSE = "ecrire-textes-exposition"

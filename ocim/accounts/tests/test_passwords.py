@@ -117,9 +117,7 @@ def test_login_logout(client, user):
 
 
 @pytest.mark.django_db
-def test_an_account_created_by_staff_sets_its_first_password_by_reset(
-    client, mailbox, committed
-):
+def test_an_account_created_by_staff_sets_its_first_password_by_reset(client, mailbox, committed):
     # Staff add a participant to a training: the account exists with no usable password.
     account = User.objects.create_user(email="nouvelle.venue@exemple.fr", password=None)
     assert not account.has_usable_password()

@@ -2,13 +2,20 @@
 
 import pytest
 from django.test import TestCase
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from ocim.core.demo import demo_site_ensure
 from ocim.core.models import Commune, Department, Region, StandardPage
 from ocim.training import demo_content
 from ocim.training.demo import training_demo_ensure
-from ocim.training.models import CourseIndexPage, CoursePage, Registration, Session
+from ocim.training.models import (
+    CourseIndexPage,
+    CoursePage,
+    Registration,
+    Session,
+    TailorMadeRequest,
+)
 
 
 def _communes():
@@ -86,15 +93,42 @@ class TrainingDemoTests(TestCase):
             response = self.client.get(mission.url)
             assert response.status_code == 200
             assert f'href="{index.url}"' in response.content.decode()
+            with translation.override(language):
+                request_url = reverse("training:tailormade_request")
+            assert f'href="{request_url}"' in response.content.decode()
+
+    def test_tailor_made_requests_at_every_step_and_a_private_session(self):
+        requests = TailorMadeRequest.objects.all()
+        assert set(requests.values_list("status", flat=True)) == {
+            "new",
+            "qualified",
+            "quote_sent",
+            "won",
+            "lost",
+        }
+        won = requests.get(status="won")
+        session = won.session
+        assert session.is_private and session.invitations.count() == 3
+        assert session.registrations.count() == 1
+        # A private session stays out of the public catalogue.
+        index = CourseIndexPage.objects.get(locale__language_code="fr")
+        response = self.client.get(index.url)
+        assert f"/sessions/{session.pk}/" not in response.content.decode()
 
     def test_second_run_changes_nothing(self):
-        counts = (CoursePage.objects.count(), Session.objects.count(), Registration.objects.count())
+        counts = (
+            CoursePage.objects.count(),
+            Session.objects.count(),
+            Registration.objects.count(),
+            TailorMadeRequest.objects.count(),
+        )
         second = training_demo_ensure()
         assert second.created == []
         assert counts == (
             CoursePage.objects.count(),
             Session.objects.count(),
             Registration.objects.count(),
+            TailorMadeRequest.objects.count(),
         )
 
     def test_english_catalogue_lists_the_french_courses_sessions(self):

@@ -79,19 +79,41 @@ def _send_on_commit(*, to: str, template: str, language: str, context: dict[str,
     transaction.on_commit(lambda: message.send(fail_silently=False))
 
 
-def _verification_url(user: User, language: str) -> str:
-    token = signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=VERIFICATION_SALT)
+def next_path_clean(value: str | None) -> str:
+    """``value`` if it is a path of this site ("/fr/formation/…"), else "" (no open redirect:
+    no scheme, no host, no protocol-relative "//", no backslash tricks, no control character)."""
+    value = (value or "").strip()
+    if (
+        not value.startswith("/")
+        or value.startswith(("//", "/\\"))
+        or "\\" in value
+        or any(ord(char) < 32 for char in value)
+        or len(value) > 500
+    ):
+        return ""
+    return value
+
+
+def _verification_url(user: User, language: str, next_path: str = "") -> str:
+    payload = {"u": user.pk, "e": user.email.lower()}
+    if next_path:
+        payload["n"] = next_path
+    token = signing.dumps(payload, salt=VERIFICATION_SALT)
     with translation.override(language):
         return _absolute(reverse("accounts:verify_email", kwargs={"token": token}))
 
 
-def _send_verification(user: User) -> None:
+def _send_verification(user: User, next_path: str = "") -> None:
     language = _language_of(user)
     _send_on_commit(
         to=user.email,
         template="verify_email",
         language=language,
-        context={"user": user, "url": _verification_url(user, language), "days": 3},
+        context={
+            "user": user,
+            "url": _verification_url(user, language, next_path_clean(next_path)),
+            "days": 3,
+        },
     )
 
 
@@ -108,8 +130,12 @@ def user_signup(
     employer_name: str = "",
     language: str = "fr",
     privacy_consent: bool,
+    next_path: str = "",
 ) -> User | None:
     """Create an unverified account and mail it a confirmation link valid three days.
+
+    ``next_path`` (a path of this site, e.g. the training registration form the person came
+    from) travels in the signed link: once confirmed, they log in and land back there.
 
     Rule: the person cannot log in until the address is confirmed. When the address already has
     an account nothing is created and the answer is the same (no account enumeration): the
@@ -144,13 +170,13 @@ def user_signup(
             else:
                 audit_log(action="accounts.user.signed_up", actor=None, obj=user)
                 _mail_cooldown_free("verify", email)
-                _send_verification(user)
+                _send_verification(user, next_path)
                 return user
         if existing is None:  # pragma: no cover - the row vanished between the two reads
             return None
         if not existing.is_email_verified:
             if _mail_cooldown_free("verify", existing.email):
-                _send_verification(existing)
+                _send_verification(existing, next_path)
         elif _mail_cooldown_free("signup-existing", existing.email):
             _send_on_commit(
                 to=existing.email,
@@ -190,6 +216,16 @@ def email_verify(*, token: str) -> User:
             user.save(update_fields=["email_verified_at"])
             audit_log(action="accounts.user.email_verified", actor=user, obj=user)
     return user
+
+
+def verification_next_path(*, token: str) -> str:
+    """The page the person was heading to when they signed up ("" if none), read from a
+    confirmation link that ``email_verify`` accepted."""
+    try:
+        payload = signing.loads(token, salt=VERIFICATION_SALT, max_age=VERIFICATION_MAX_AGE)
+    except signing.BadSignature:
+        return ""
+    return next_path_clean(payload.get("n") if isinstance(payload, dict) else "")
 
 
 def email_verification_resend(*, email: str) -> None:

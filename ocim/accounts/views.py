@@ -12,9 +12,10 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -43,6 +44,9 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = forms.SignupForm(request.POST or None)
+    # Where the person was going (e.g. a training registration form): kept through sign-up,
+    # the confirmation e-mail and the login that follows.
+    next_path = services.next_path_clean(request.POST.get("next") or request.GET.get("next"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -55,13 +59,19 @@ def signup(request):
                 employer_name=data["employer_name"],
                 language=get_language() or "fr",
                 privacy_consent=data["privacy_consent"],
+                next_path=next_path,
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
             # The same page whether the address was new or not: nothing to enumerate.
             return redirect("accounts:signup_done")
-    return render(request, "accounts/signup.html", {"form": form}, status=_status(request, form))
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form, "next": next_path},
+        status=_status(request, form),
+    )
 
 
 def _status(request, form) -> int:
@@ -83,6 +93,9 @@ def verify_email(request, token: str):
             status=400,
         )
     messages.success(request, _("Thank you, your e-mail address is confirmed. You can log in."))
+    next_path = services.verification_next_path(token=token)
+    if next_path:
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_path})}")
     return redirect("accounts:login")
 
 

@@ -555,20 +555,33 @@ def registration_email_render(
 
 
 def _mail_on_commit(registration: Registration, kind: str, extra: dict | None = None) -> None:
-    """Send the e-mail once the change is committed; a mail failure never undoes the change."""
+    """Queue the e-mail once the change is committed (the "mail" queue of the task backend):
+    the request that changed the registration neither renders nor sends it, and a mail failure
+    never undoes the change. ``extra`` must be JSON-serialisable (it travels with the task)."""
     if registration.user_id is None or not registration.user.email:
         return
     registration_id = registration.pk
 
-    def send() -> None:
-        fresh = Registration.objects.select_related("session__course", "user").get(
-            pk=registration_id
-        )
-        registration_email_render(registration=fresh, kind=kind, extra=extra).send(
-            fail_silently=False
-        )
+    def enqueue() -> None:
+        from .tasks import send_registration_email
 
-    transaction.on_commit(send, robust=True)
+        send_registration_email.enqueue(registration_id, kind, extra)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+def registration_email_send(*, registration_id: int, kind: str, extra: dict | None = None) -> bool:
+    """Render and send the e-mail of ``kind`` for a registration (the worker's side of
+    ``_mail_on_commit``); False when the registration or its person is gone meanwhile."""
+    fresh = (
+        Registration.objects.select_related("session__course", "user")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if fresh is None or fresh.user_id is None or not fresh.user.email:
+        return False
+    registration_email_render(registration=fresh, kind=kind, extra=extra).send(fail_silently=False)
+    return True
 
 
 # --- Offer tokens -----------------------------------------------------------------------------

@@ -16,3 +16,9 @@ def send_reminders() -> int:
     """Remind the participants of the sessions starting within a week (each one once); returns
     how many reminders were sent."""
     return services.reminders_send()
+
+
+@task(queue_name="mail")
+def send_registration_email(registration_id: int, kind: str, extra: dict | None = None) -> bool:
+    """Send one registration e-mail (queued after the change is committed)."""
+    return services.registration_email_send(registration_id=registration_id, kind=kind, extra=extra)

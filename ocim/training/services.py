@@ -237,7 +237,16 @@ def cancellation_deadline(
     return starts_at - datetime.timedelta(days=session.cancellation_notice_days)
 
 
-def _check_open(session: Session, now: datetime.datetime, *, by_staff: bool = False) -> None:
+_UNSET = object()
+
+
+def _check_open(
+    session: Session,
+    now: datetime.datetime,
+    *,
+    by_staff: bool = False,
+    starts_at: Any = _UNSET,
+) -> None:
     if session.status == SessionStatus.CANCELLED:
         raise SessionCancelled()
     if by_staff:
@@ -253,7 +262,8 @@ def _check_open(session: Session, now: datetime.datetime, *, by_staff: bool = Fa
         raise RegistrationNotOpenYet()
     if session.registration_closes_at and now >= session.registration_closes_at:
         raise RegistrationClosed(_("The registration deadline for this session has passed."))
-    starts_at = session_starts_at(session)
+    if starts_at is _UNSET:
+        starts_at = session_starts_at(session)
     if starts_at and now >= starts_at:
         raise RegistrationClosed(_("This session has already started."))
 
@@ -708,12 +718,17 @@ def _registration_create_locked(
     now: datetime.datetime,
     by_staff: bool = False,
 ) -> Registration:
+    # Read before taking the lock, to keep the locked part short (every other registration to
+    # this session waits for it): the start date (parts change rarely, and a schedule edit
+    # racing a registration by a few milliseconds is immaterial) and the "already registered"
+    # check (the one-active-registration constraint catches a race, see registration_create).
+    starts_at = session_starts_at(Session(pk=session_id))
+    if Registration.objects.active().filter(session_id=session_id, user=user).exists():
+        raise AlreadyRegistered()
     session = _lock_session(session_id)
-    _check_open(session, now, by_staff=by_staff)
+    _check_open(session, now, by_staff=by_staff, starts_at=starts_at)
     if not by_staff and not session_is_invited(session, user):
         raise NotInvited()
-    if Registration.objects.active().filter(session=session, user=user).exists():
-        raise AlreadyRegistered()
     seat = _lowest_free_seat(session)
     if seat is None:
         status, rank = S.WAITLISTED, _next_rank(session)

@@ -164,7 +164,9 @@ def _lock_session(session_id: int) -> Session:
 
 def session_starts_at(session: Session) -> datetime.datetime | None:
     """When the first part of ``session`` begins (aware, in the site's time zone)."""
-    first = session.parts.order_by("date", "start_time").first()
+    # A query of its own, not ``session.parts``: on a session whose parts were prefetched with
+    # a custom queryset, ``session.parts.order_by()`` would drop the filter on the session.
+    first = SessionPart.objects.filter(session_id=session.pk).order_by("date", "start_time").first()
     if first is None:
         return None
     return timezone.make_aware(datetime.datetime.combine(first.date, first.start_time))
@@ -1362,7 +1364,8 @@ def session_change_notify(*, session: Session, before: dict, actor=None) -> int:
         # Bumps the SEQUENCE of the attached events, so calendars replace the old ones.
         Session.objects.filter(pk=locked.pk).update(updated_at=now)
         recipients = list(
-            Registration.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side of the join to the user.
+            Registration.objects.select_for_update(of=("self",))
             .filter(session=locked, status__in=NOTIFIED_STATUSES)
             .select_related("user")
             .order_by("pk")
@@ -1419,7 +1422,8 @@ def session_cancel(
             raise InvalidTransition(_("A completed session cannot be cancelled."))
         previous_status = locked.status
         registrations = list(
-            Registration.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side of the join to the user.
+            Registration.objects.select_for_update(of=("self",))
             .filter(session=locked, status__in=NOTIFIED_STATUSES)
             .select_related("user")
             .order_by("pk")

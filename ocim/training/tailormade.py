@@ -738,7 +738,9 @@ def invitation_email_render(invitation: SessionInvitation) -> EmailMultiAlternat
             "invitation": invitation,
             "session": session,
             "course": session.course,
-            "parts": list(session.parts.order_by("date", "start_time")),
+            "parts": list(
+                SessionPart.objects.filter(session_id=session.pk).order_by("date", "start_time")
+            ),
             "register_url": register_url,
         },
         language,

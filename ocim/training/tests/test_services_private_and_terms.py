@@ -84,3 +84,17 @@ def test_a_waiting_list_place_can_be_left_whatever_the_date():
     services.registration_cancel(registration=waiting)
     waiting.refresh_from_db()
     assert waiting.status == "cancelled"
+
+
+def test_start_date_ignores_other_sessions_parts_when_parts_were_prefetched():
+    from django.db.models import Prefetch
+
+    from ocim.training.models import Session, SessionPart
+
+    early = make_session(days_ahead=5)
+    later = make_session(days_ahead=40)
+    loaded = Session.objects.prefetch_related(
+        Prefetch("parts", queryset=SessionPart.objects.order_by("date"))
+    ).get(pk=later.pk)
+    assert services.session_starts_at(loaded).date() == later.parts.get().date
+    assert services.session_starts_at(loaded) != services.session_starts_at(early)

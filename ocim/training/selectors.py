@@ -105,7 +105,7 @@ def session_get_public(pk) -> Session:
     return session
 
 
-def session_get_for_registration(pk, user) -> Session:
+def session_get_for_registration(pk, user, *, light: bool = False) -> Session:
     """The session whose registration page ``user`` may see: a public session, or a private
     (tailor-made) one that is not a draft and to which ``user`` is invited.
 
@@ -113,6 +113,9 @@ def session_get_for_registration(pk, user) -> Session:
     the invitation, not the catalogue, opens it.
     Errors: NotFoundError (no such session, or a draft); NotInvited (a private session and
     ``user`` is anonymous or not invited; the caller sends anonymous people to log in first).
+    ``light=True`` (a form being submitted) skips the seat counts, dates and parts the page
+    shows: the submission needs the session and its course only (the counts, if the form is
+    shown again, are then read on demand).
     """
     from .services import NotInvited, session_is_invited
 
@@ -120,18 +123,19 @@ def session_get_for_registration(pk, user) -> Session:
         pk = int(pk)
     except (TypeError, ValueError):
         pk = None
-    session = (
-        Session.objects.filter(Q(is_private=False, course__live=True) | Q(is_private=True))
-        .exclude(status="draft")
-        .with_seats()
-        .with_dates()
-        .select_related("course", "commune__department__region")
-        .prefetch_related(Prefetch("parts", queryset=SessionPart.objects.order_by("date")))
-        .filter(pk=pk)
-        .first()
-        if pk
-        else None
-    )
+    sessions = Session.objects.filter(
+        Q(is_private=False, course__live=True) | Q(is_private=True)
+    ).exclude(status="draft")
+    if light:
+        sessions = sessions.select_related("course")
+    else:
+        sessions = (
+            sessions.with_seats()
+            .with_dates()
+            .select_related("course", "commune__department__region")
+            .prefetch_related(Prefetch("parts", queryset=SessionPart.objects.order_by("date")))
+        )
+    session = sessions.filter(pk=pk).first() if pk else None
     if session is None:
         raise NotFoundError(_("This session does not exist or is not public."))
     if session.is_private and not (

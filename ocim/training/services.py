@@ -31,7 +31,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEText
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
@@ -182,6 +182,21 @@ def _lowest_free_seat(session: Session) -> int | None:
         if number not in taken:
             return number
     return None
+
+
+def _seat_or_rank(session: Session) -> tuple[int | None, int | None]:
+    """With ``session`` locked: ``(lowest free seat, None)``, or ``(None, next waiting-list
+    rank)`` when the session is full — one read for both, since it runs under the lock."""
+    rows = list(
+        Registration.objects.filter(
+            Q(seat_number__isnull=False) | Q(status=S.WAITLISTED), session=session
+        ).values_list("seat_number", "waitlist_rank")
+    )
+    taken = {seat for seat, _rank in rows if seat is not None}
+    seat = next((n for n in range(1, session.capacity + 1) if n not in taken), None)
+    if seat is not None:
+        return seat, None
+    return None, max((rank for _seat, rank in rows if rank is not None), default=0) + 1
 
 
 def _next_rank(session: Session) -> int:
@@ -731,12 +746,11 @@ def _registration_create_locked(
     _check_open(session, now, by_staff=by_staff, starts_at=starts_at)
     if not by_staff and not session_is_invited(session, user):
         raise NotInvited()
-    seat = _lowest_free_seat(session)
+    seat, rank = _seat_or_rank(session)
     if seat is None:
-        status, rank = S.WAITLISTED, _next_rank(session)
+        status = S.WAITLISTED
     else:
         status = S.PENDING if _needs_signature(session, cleaned["payer"]) else S.CONFIRMED
-        rank = None
     return Registration.objects.create(
         session=session,
         user=user,

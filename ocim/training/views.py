@@ -228,7 +228,7 @@ def register(request, pk):
     """The registration form of a public session, or of a private one for an invited person
     (login required: anonymous people log in first, then the invitation is checked)."""
     try:
-        session = session_get_for_registration(pk, request.user)
+        session = session_get_for_registration(pk, request.user, light=request.method == "POST")
     except NotFoundError as error:
         raise Http404(str(error.message)) from error
     except NotInvited as error:

@@ -219,14 +219,14 @@ def test_a_seat_collision_is_retried_not_turned_into_an_error(monkeypatch):
     insert and the service tries again with the next free seat."""
     session = make_session(capacity=3)
     taken = _register(session)
-    real = services._lowest_free_seat
+    real = services._seat_or_rank
     calls = []
 
     def stale_then_real(locked_session):
         calls.append(1)
-        return taken.seat_number if len(calls) == 1 else real(locked_session)
+        return (taken.seat_number, None) if len(calls) == 1 else real(locked_session)
 
-    monkeypatch.setattr(services, "_lowest_free_seat", stale_then_real)
+    monkeypatch.setattr(services, "_seat_or_rank", stale_then_real)
     registration = _register(session)
     assert (registration.status, registration.seat_number) == ("confirmed", 2)
     assert len(calls) == 2
@@ -234,13 +234,13 @@ def test_a_seat_collision_is_retried_not_turned_into_an_error(monkeypatch):
 
 def test_a_seat_above_the_capacity_is_refused_by_the_database_and_retried(monkeypatch):
     session = make_session(capacity=1)
-    real = services._lowest_free_seat
+    real = services._seat_or_rank
     calls = []
 
     def beyond_then_real(locked_session):
         calls.append(1)
-        return 99 if len(calls) == 1 else real(locked_session)
+        return (99, None) if len(calls) == 1 else real(locked_session)
 
-    monkeypatch.setattr(services, "_lowest_free_seat", beyond_then_real)
+    monkeypatch.setattr(services, "_seat_or_rank", beyond_then_real)
     assert _register(session).seat_number == 1
     assert Registration.objects.filter(session=session).count() == 1

@@ -21,3 +21,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# Mail never leaves the process: a benchmark measures the site, not an SMTP server or a console
+# writing to the log. (Registration e-mails are queued on commit; the harnesses unset
+# REDIS_URL, so the queue is the database one, and no worker runs during a benchmark.)
+EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"

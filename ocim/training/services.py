@@ -37,12 +37,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from ocim.core.audit import audit_log
+from ocim.core.audit import audit_entry, audit_log, audit_log_many
 from ocim.core.errors import ApplicationError, ConflictError
 from ocim.core.models import OrganisationSettings
 
 from . import ical
 from .models import (
+    INACTIVE_STATUSES,
     CoursePriceOption,
     PartMode,
     Payer,
@@ -223,13 +224,17 @@ def _needs_signature(session: Session, payer: str) -> bool:
     return session.approval_required or payer != Payer.SELF
 
 
-def _audit(action: str, registration: Registration, actor: Any, **data: Any) -> None:
-    audit_log(
+def _audit_entry(action: str, registration: Registration, actor: Any, **data: Any):
+    return audit_entry(
         action=f"training.registration.{action}",
         actor=actor,
         obj=registration,
         data={"session": registration.session_id, "status": registration.status, **data},
     )
+
+
+def _audit(action: str, registration: Registration, actor: Any, **data: Any) -> None:
+    _audit_entry(action, registration, actor, **data).save()
 
 
 def session_is_invited(session: Session, user) -> bool:
@@ -676,10 +681,17 @@ def registration_create(
     """
     now = _now(now)
     key = (idempotency_key or "").strip()[:64] or None
+    # One read for "this very form was already sent" and "already registered" (checked again
+    # by the one-active-registration constraint should two submissions race).
+    earlier = Q(session_id=session.pk, user=user) & ~Q(status__in=INACTIVE_STATUSES)
     if key:
-        existing = Registration.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return _same_submission(existing, user)
+        earlier |= Q(idempotency_key=key)
+    found = list(Registration.objects.filter(earlier)[:2])
+    same = next((row for row in found if key and row.idempotency_key == key), None)
+    if same is not None:
+        return _same_submission(same, user)
+    if found:
+        raise AlreadyRegistered()
     cleaned = _clean_data(session, data, now)
     actor = actor if actor is not None else user
     for _attempt in range(SEAT_RETRIES + 1):
@@ -693,15 +705,23 @@ def registration_create(
                     now=now,
                     by_staff=by_staff,
                 )
-                _audit(
-                    "created",
-                    registration,
-                    actor,
-                    seat=registration.seat_number,
-                    rank=registration.waitlist_rank,
-                )
+                entries = [
+                    _audit_entry(
+                        "created",
+                        registration,
+                        actor,
+                        seat=registration.seat_number,
+                        rank=registration.waitlist_rank,
+                    )
+                ]
                 if registration.status == S.WAITLISTED:
-                    _audit("waitlisted", registration, actor, rank=registration.waitlist_rank)
+                    entries.append(
+                        _audit_entry(
+                            "waitlisted", registration, actor, rank=registration.waitlist_rank
+                        )
+                    )
+                audit_log_many(entries)  # one INSERT: this runs under the session's lock
+                if registration.status == S.WAITLISTED:
                     _mail_on_commit(registration, "waitlisted")
                 elif registration.status == S.CONFIRMED:
                     _mail_on_commit(registration, "confirmed")
@@ -737,11 +757,9 @@ def _registration_create_locked(
 ) -> Registration:
     # Read before taking the lock, to keep the locked part short (every other registration to
     # this session waits for it): the start date (parts change rarely, and a schedule edit
-    # racing a registration by a few milliseconds is immaterial) and the "already registered"
-    # check (the one-active-registration constraint catches a race, see registration_create).
+    # racing a registration by a few milliseconds is immaterial). "Already registered" was
+    # checked by the caller; the one-active-registration constraint catches a race.
     starts_at = session_starts_at(Session(pk=session_id))
-    if Registration.objects.active().filter(session_id=session_id, user=user).exists():
-        raise AlreadyRegistered()
     session = _lock_session(session_id)
     _check_open(session, now, by_staff=by_staff, starts_at=starts_at)
     if not by_staff and not session_is_invited(session, user):

@@ -158,7 +158,9 @@ class RegistrationForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         options = CoursePriceOption.objects.none()
         if course is not None:
-            options = CoursePriceOption.objects.filter(page=course).order_by("sort_order")
+            # A course page or its id (a submitted form needs no more than the id).
+            course_id = getattr(course, "pk", course)
+            options = CoursePriceOption.objects.filter(page_id=course_id).order_by("sort_order")
         self.fields["price_option"].queryset = options
         if not options.exists():
             del self.fields["price_option"]

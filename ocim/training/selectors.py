@@ -114,7 +114,7 @@ def session_get_for_registration(pk, user, *, light: bool = False) -> Session:
     Errors: NotFoundError (no such session, or a draft); NotInvited (a private session and
     ``user`` is anonymous or not invited; the caller sends anonymous people to log in first).
     ``light=True`` (a form being submitted) skips the seat counts, dates and parts the page
-    shows: the submission needs the session and its course only (the counts, if the form is
+    shows: the submission needs the session only, its course by id (the counts, if the form is
     shown again, are then read on demand).
     """
     from .services import NotInvited, session_is_invited
@@ -126,9 +126,7 @@ def session_get_for_registration(pk, user, *, light: bool = False) -> Session:
     sessions = Session.objects.filter(
         Q(is_private=False, course__live=True) | Q(is_private=True)
     ).exclude(status="draft")
-    if light:
-        sessions = sessions.select_related("course")
-    else:
+    if not light:
         sessions = (
             sessions.with_seats()
             .with_dates()

@@ -242,9 +242,8 @@ def register(request, pk):
         )
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
-    course = session.course
     if request.method == "POST":
-        form = RegistrationForm(request.POST, course=course)
+        form = RegistrationForm(request.POST, course=session.course_id)
         if form.is_valid():
             try:
                 registration = registration_create(
@@ -277,7 +276,7 @@ def register(request, pk):
                 return redirect("training:my_registrations")
     else:
         form = RegistrationForm(
-            course=course,
+            course=session.course_id,
             initial={
                 "idempotency_key": secrets.token_urlsafe(24),
                 "job_title": getattr(request.user, "job_title", ""),
@@ -290,7 +289,7 @@ def register(request, pk):
         {
             "form": form,
             "session": session,
-            "course": course,
+            "course": session.course,
             "location": session_location(session),
             "now": timezone.now(),
         },

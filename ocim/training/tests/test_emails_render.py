@@ -328,3 +328,18 @@ def test_sequence_grows_with_the_latest_change_and_is_written():
     )
     with pytest.raises(ValueError):
         calendar_render([CalendarEvent(uid="u", start=earlier, end=later, summary="s", status="X")])
+
+
+@pytest.mark.django_db
+def test_subjects_are_plain_text_not_html_escaped():
+    from ocim.training import services
+
+    from .core_builders import make_course, make_session, registration_data
+
+    session = make_session(make_course(title="L'exposition « Sciences & Co »"))
+    registration = services.registration_create(
+        session=session, user=UserFactory(preferred_language="fr"), data=registration_data()
+    )
+    message = services.registration_email_render(registration=registration, kind="confirmed")
+    assert "L'exposition « Sciences & Co »" in message.subject
+    assert "&#x27;" not in message.subject and "&amp;" not in message.subject

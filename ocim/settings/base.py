@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "ocim.core",
     "ocim.accounts",
     "ocim.training",
+    "ocim.publishing",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

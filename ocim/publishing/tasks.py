@@ -1,0 +1,18 @@
+"""Background tasks of the publishing app: thin wrappers around services (safe to run twice)."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def lift_wall() -> int:
+    """Record the articles whose moving wall has lifted and tell the followers; returns how
+    many articles opened in this run."""
+    return services.wall_lift_run()
+
+
+@task(queue_name="mail")
+def send_wall_digest(magazine_id: int, article_ids: list[int]) -> int:
+    """Send the digest of newly opened articles to the magazine's followers."""
+    return services.wall_digest_send(magazine_id=magazine_id, article_ids=article_ids)

@@ -1,0 +1,66 @@
+"""The publishing demo builds the magazine with six issues, open and embargoed, once."""
+
+import datetime as dt
+
+import pytest
+from django.test import TestCase
+from django.utils import timezone
+
+from ocim.core.demo import demo_site_ensure
+from ocim.publishing.access import article_is_open
+from ocim.publishing.demo import issue_date, publishing_demo_ensure
+from ocim.publishing.models import ArticlePage, IssuePage, MagazinePage
+
+
+class PublishingDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        demo_site_ensure()
+        cls.report = publishing_demo_ensure()
+
+    def test_six_issues_with_articles_across_rubrics(self):
+        assert not self.report.skipped
+        magazine = MagazinePage.objects.get()
+        issues = IssuePage.objects.child_of(magazine)
+        assert issues.count() == 6
+        assert len({issue.publication_date.year for issue in issues}) >= 3
+        for issue in issues:
+            articles = ArticlePage.objects.child_of(issue).live()
+            assert 4 <= articles.count() <= 8
+            assert articles.values("rubric").distinct().count() >= 2
+            for article in articles:
+                assert article.authors.exists() and article.abstracts.count() == 2
+
+    def test_some_articles_are_open_and_some_behind_the_wall(self):
+        states = {article_is_open(article) for article in ArticlePage.objects.all()}
+        assert states == {True, False}
+        assert ArticlePage.objects.filter(open_early=True).count() == 1
+
+    def test_pages_render_and_the_embargo_shows(self):
+        embargoed = next(a for a in ArticlePage.objects.all() if not article_is_open(a))
+        response = self.client.get(embargoed.url)
+        assert response.status_code == 200
+        assert embargoed.body[0].value.source not in response.content.decode()
+        opened = next(a for a in ArticlePage.objects.all() if article_is_open(a))
+        response = self.client.get(opened.url)
+        assert opened.body[0].value.source in response.content.decode()
+        magazine = MagazinePage.objects.get()
+        assert self.client.get(magazine.url).status_code == 200
+
+    def test_second_run_changes_nothing(self):
+        count = ArticlePage.objects.count()
+        assert publishing_demo_ensure().created == []
+        assert ArticlePage.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    ("today", "months", "expected"),
+    [
+        (dt.date(2026, 11, 25), 4, (dt.date(2026, 5, 15), "mai-août 2026")),
+        (dt.date(2026, 11, 25), 14, (dt.date(2025, 9, 15), "septembre-décembre 2025")),
+        (dt.date(2026, 2, 1), 2, (dt.date(2025, 9, 15), "septembre-décembre 2025")),
+    ],
+)
+def test_issue_dates_fall_on_the_periods(today, months, expected):
+    assert issue_date(today, months) == expected
+    assert issue_date(timezone.localdate(), 4)[0] <= timezone.localdate()

@@ -273,3 +273,31 @@ def demo_builders():
         (name, builder)
         for name, (_order, builder) in sorted(_DEMO_BUILDERS.items(), key=lambda item: item[1][0])
     ]
+
+
+def mission_page_callout_ensure(*, target: Page, slug: str, title: str, links_html: str) -> bool:
+    """Add, once, a callout at the end of the mission page ``slug`` (a sibling of ``target``,
+    under the same home page) whose text links to ``target`` — how a domain app's index page
+    (the course catalogue, the magazine) is reached from its mission page in the main menu.
+
+    ``links_html`` holds the callout's paragraphs; it must contain the internal link to
+    ``target`` (``mission_link_attrs(target)``), by which the callout is found again.
+    Returns True when the callout was added.
+    """
+    page = StandardPage.objects.child_of(target.get_parent()).filter(slug=slug).first()
+    if page is None:
+        return False
+    marker = mission_link_attrs(target)
+    if any(
+        block.block_type == "callout" and marker in block.value["text"].source
+        for block in page.body
+    ):
+        return False
+    page.body.append(("callout", {"title": title, "text": RichText(links_html)}))
+    page.save_revision().publish()
+    return True
+
+
+def mission_link_attrs(target: Page) -> str:
+    """The attributes of an internal rich-text link to ``target``."""
+    return f'linktype="page" id="{target.pk}"'

@@ -16,7 +16,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.rich_text import RichText
 
-from ocim.core.demo import register_demo_builder
+from ocim.core.demo import (
+    mission_link_attrs,
+    mission_page_callout_ensure,
+    register_demo_builder,
+)
 from ocim.core.models import HomePage
 
 from . import demo_content
@@ -154,6 +158,11 @@ def publishing_demo_ensure() -> PublishingDemoReport:
         report.skipped.append("no French home page: run the site demo first")
         return report
     magazine = _magazine(home, report)
+    link = f"<p><a {mission_link_attrs(magazine)}>{demo_content.MISSION_LINK_LABEL}</a></p>"
+    if mission_page_callout_ensure(
+        target=magazine, slug="edition", title=demo_content.MISSION_TITLE, links_html=link
+    ):
+        report.add("link to the magazine on the publishing mission page")
     rubrics, people = _rubrics(), _people()
     today = timezone.localdate()
     for offset, spec in enumerate(demo_content.ISSUES):

@@ -23,6 +23,10 @@ MAGAZINE = {
     ],
 }
 
+# The callout added to the "Édition" mission page (main menu), leading to the magazine.
+MISSION_TITLE = "La Lettre de l'Ocim"
+MISSION_LINK_LABEL = "Lire les numéros de La Lettre de l'Ocim"
+
 RUBRICS = [
     ("dossier", "Dossier", 10),
     ("articles", "Articles", 20),

@@ -20,9 +20,13 @@ from django.utils import timezone, translation
 from wagtail.models import Locale
 from wagtail.rich_text import RichText
 
-from ocim.core.demo import register_demo_builder
+from ocim.core.demo import (
+    mission_link_attrs,
+    mission_page_callout_ensure,
+    register_demo_builder,
+)
 from ocim.core.errors import ApplicationError
-from ocim.core.models import Concept, HomePage, StandardPage
+from ocim.core.models import Concept, HomePage
 from ocim.core.selectors import commune_get
 
 from . import demo_content
@@ -120,27 +124,21 @@ MISSION_CALLOUT = {
 
 
 def _mission_page_link(index: CourseIndexPage | None, language: str, report) -> None:
-    """The "Training" mission page (in the main menu) leads to the catalogue: a callout with a
-    link to it is added once, at the end of the page's body."""
+    """The "Training" mission page (in the main menu) leads to the catalogue and to the
+    tailor-made request form."""
     if index is None:
-        return
-    home = index.get_parent()
-    page = StandardPage.objects.child_of(home).filter(slug=MISSION_PAGE_SLUGS[language]).first()
-    if page is None:
-        return
-    marker = f'linktype="page" id="{index.pk}"'
-    if any(
-        block.block_type == "callout" and marker in block.value["text"].source
-        for block in page.body
-    ):
         return
     title, label, request_label = MISSION_CALLOUT[language]
     with translation.override(language):
         request_url = reverse("training:tailormade_request")
-    html = f'<p><a {marker}>{label}</a></p><p><a href="{request_url}">{request_label}</a></p>'
-    page.body.append(("callout", {"title": title, "text": RichText(html)}))
-    page.save_revision().publish()
-    report.add(f"link to the catalogue on the training mission page ({language})")
+    html = (
+        f"<p><a {mission_link_attrs(index)}>{label}</a></p>"
+        f'<p><a href="{request_url}">{request_label}</a></p>'
+    )
+    if mission_page_callout_ensure(
+        target=index, slug=MISSION_PAGE_SLUGS[language], title=title, links_html=html
+    ):
+        report.add(f"link to the catalogue on the training mission page ({language})")
 
 
 def _trainers(report) -> dict[str, Trainer]:

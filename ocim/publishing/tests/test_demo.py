@@ -47,6 +47,14 @@ class PublishingDemoTests(TestCase):
         magazine = MagazinePage.objects.get()
         assert self.client.get(magazine.url).status_code == 200
 
+    def test_the_publishing_mission_page_links_to_the_magazine(self):
+        from ocim.core.models import StandardPage
+
+        magazine = MagazinePage.objects.get()
+        mission = StandardPage.objects.get(slug="edition")
+        response = self.client.get(mission.url)
+        assert f'href="{magazine.url}"' in response.content.decode()
+
     def test_second_run_changes_nothing(self):
         count = ArticlePage.objects.count()
         assert publishing_demo_ensure().created == []

@@ -13,12 +13,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.snippets.models import register_snippet
 
 from ocim.core.blocks import RICH_TEXT_FEATURES
 from ocim.core.models import BaseModel
@@ -161,7 +164,7 @@ class MagazinePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("subtitle")]
     parent_page_types = ["core.HomePage"]
-    subpage_types = ["publishing.IssuePage"]
+    subpage_types = ["publishing.IssuePage", "publishing.DossierPage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -666,3 +669,209 @@ class MagazineFollow(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.magazine}"
+
+
+# --- News -----------------------------------------------------------------------------------
+
+
+@register_snippet
+class NewsCategory(models.Model):
+    """A broad heading of the news (Appels à projets, Vie du réseau…); tags are finer and free."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("identifier"), max_length=120, unique=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        verbose_name = _("news category")
+        verbose_name_plural = _("news categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NewsIndexPage(Page):
+    """The news of the site: lists its news pages, filtered from the query string (served by
+    ``views.news_index_serve``)."""
+
+    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["publishing.NewsPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("news index")
+        verbose_name_plural = _("news indexes")
+
+    def serve(self, request, *args, **kwargs):
+        # Wagtail's before_serve_page hooks (view restrictions, passwords) have run already.
+        from .views import news_index_serve
+
+        return news_index_serve(request, self)
+
+
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "publishing.NewsPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class NewsKind(models.TextChoices):
+    NEWS = "news", _("News item")
+    ARTICLE = "article", _("Web article")
+
+
+class NewsPage(Page):
+    """A news item or a web article.
+
+    One model with a ``kind`` rather than two page types: both have the same fields, the same
+    place in the tree and the same listing; two models would mean two tables to query (and
+    merge, sort and paginate) for every listing, and an editor could not change a news item
+    into an article without re-creating the page. News are public: the body is indexed.
+    """
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=NewsKind.choices, default=NewsKind.NEWS
+    )
+    date = models.DateField(_("date"), help_text=_("The news are listed newest first."))
+    category = models.ForeignKey(
+        NewsCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="news",
+    )
+    tags = ClusterTaggableManager(through=NewsPageTag, verbose_name=_("tags"), blank=True)
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lead = models.TextField(_("lead text"), blank=True)
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+    related_issue = models.ForeignKey(
+        IssuePage,
+        verbose_name=_("related issue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="news",
+        help_text=_("The news is then listed on the dossier page of this issue."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("date")]),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("tags")]),
+        InlinePanel("authors", label=_("authors")),
+        FieldPanel("lead_image"),
+        FieldPanel("lead"),
+        FieldPanel("body"),
+        FieldPanel("related_issue"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.FilterField("kind"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["publishing.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news")
+        verbose_name_plural = _("news")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import news_authors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["authors"] = news_authors(self)
+        context["tag_list"] = list(self.tags.all())
+        return context
+
+
+class NewsAuthor(Orderable):
+    page = ParentalKey(NewsPage, on_delete=models.CASCADE, related_name="authors")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="news_authorships"
+    )
+
+    panels = [FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "person"], name="publishing_news_author_once")
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+
+# --- Dossiers -------------------------------------------------------------------------------
+
+
+class DossierPageForm(WagtailAdminPageForm):
+    """The issue of a dossier must be an issue of the magazine the dossier is in."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        issue = cleaned_data.get("issue")
+        parent = self.parent_page
+        if issue is not None and parent is not None and not issue.is_child_of(parent):
+            self.add_error("issue", _("Choose an issue of this magazine."))
+        return cleaned_data
+
+
+class DossierPage(Page):
+    """The thematic dossier of an issue, in the magazine: the issue's articles of the dossier
+    rubric (with their access state) and the news related to the issue."""
+
+    intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
+    issue = models.ForeignKey(
+        IssuePage,
+        verbose_name=_("issue"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    rubric = models.ForeignKey(
+        Rubric,
+        verbose_name=_("dossier rubric"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        help_text=_("The articles of the issue in this rubric make up the dossier."),
+    )
+
+    base_form_class = DossierPageForm
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldRowPanel([FieldPanel("issue"), FieldPanel("rubric")]),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["publishing.MagazinePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import dossier_articles, dossier_news
+
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = dossier_articles(self)
+        context["news_list"] = dossier_news(self)
+        return context

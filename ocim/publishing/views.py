@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from ocim.training.forms import AccessibleForm
+from ocim.core.forms import AccessibleForm
 
 from .access import article_full_text_allowed, issue_full_text_allowed
 from .models import ArticlePage, IssuePage, NewsCategory, NewsKind

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from ocim.core.forms import AccessibleForm
 from ocim.core.models import Concept, Region
 from ocim.core.selectors import normalize_search_text
 
@@ -18,22 +18,6 @@ from .selectors import CatalogueFilters
 from .validators import validate_siret
 
 MONTHS_AHEAD = 18
-
-
-class DescribedBoundField(BoundField):
-    """Links a field to its error list (aria-describedby) in addition to its help text."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors and self.auto_id:
-            ids = [attrs.get("aria-describedby", ""), f"{self.auto_id}_error"]
-            attrs["aria-describedby"] = " ".join(item for item in ids if item)
-        return attrs
-
-
-class AccessibleForm(forms.Form):
-    bound_field_class = DescribedBoundField
-    show_optional = True
 
 
 MODE_CHOICES = [("", _("On site or remote")), ("onsite", _("On site")), ("remote", _("Remote"))]

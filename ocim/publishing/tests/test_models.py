@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def test_page_tree_is_constrained():
     assert MagazinePage.parent_page_types == ["core.HomePage"]
-    assert MagazinePage.subpage_types == ["publishing.IssuePage"]
+    assert MagazinePage.subpage_types == ["publishing.IssuePage", "publishing.DossierPage"]
     assert IssuePage.subpage_types == ["publishing.ArticlePage"]
     assert ArticlePage.subpage_types == []
     assert MagazinePage.max_count_per_parent == 1

@@ -505,23 +505,31 @@ class ArticlePage(Page):
         return [word.strip() for word in self.free_keywords.split(",") if word.strip()]
 
 
-class ArticleAuthor(Orderable):
+class AuthorLink(Orderable):
+    """An ordered author of a page (article or news): subclasses declare ``page`` and
+    ``person`` (their related names differ) and the "each person once" constraint."""
+
+    panels = [FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return str(self.person)
+
+
+class ArticleAuthor(AuthorLink):
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="authors")
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="authorships"
     )
 
-    panels = [FieldPanel("person")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("author")
-        verbose_name_plural = _("authors")
+    class Meta(AuthorLink.Meta):
         constraints = [
             models.UniqueConstraint(fields=["page", "person"], name="publishing_author_once")
         ]
-
-    def __str__(self):
-        return str(self.person)
 
 
 class ArticleAbstract(Orderable):
@@ -801,23 +809,16 @@ class NewsPage(Page):
         return context
 
 
-class NewsAuthor(Orderable):
+class NewsAuthor(AuthorLink):
     page = ParentalKey(NewsPage, on_delete=models.CASCADE, related_name="authors")
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="news_authorships"
     )
 
-    panels = [FieldPanel("person")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("author")
-        verbose_name_plural = _("authors")
+    class Meta(AuthorLink.Meta):
         constraints = [
             models.UniqueConstraint(fields=["page", "person"], name="publishing_news_author_once")
         ]
-
-    def __str__(self):
-        return str(self.person)
 
 
 # --- Dossiers -------------------------------------------------------------------------------

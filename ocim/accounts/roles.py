@@ -40,6 +40,7 @@ class Role:
 ROLES: tuple[Role, ...] = (
     Role("editor", "Rédaction", _("Editor"), True),
     Role("editor-in-chief", "Rédaction en chef", _("Editor-in-chief"), True),
+    Role("author", "Auteurs et autrices", _("Author"), True),
     Role("training-manager", "Responsables de formation", _("Training manager"), True),
     Role("trainer", "Formateurs et formatrices", _("Trainer"), True),
     Role("observatory-analyst", "Analystes de l'observatoire", _("Observatory analyst"), True),

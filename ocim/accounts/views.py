@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from ocim.core.errors import ApplicationError
 
 from . import forms, services
+from .sections import account_sections
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -173,7 +174,12 @@ def password_change(request):
 
 @login_required
 def profile(request):
-    return render(request, "accounts/profile.html", {"profile_user": request.user})
+    return render(
+        request,
+        "accounts/profile.html",
+        # What other apps show here (subscriptions, follows…), registered in ``sections``.
+        {"profile_user": request.user, "sections": account_sections(request)},
+    )
 
 
 @login_required

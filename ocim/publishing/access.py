@@ -1,8 +1,9 @@
 """The moving wall: the one place that decides who may read an article's full text.
 
-Every channel that shows full text or its PDF (the article page, the PDF view, and later feeds,
-search, OAI) asks ``article_full_text_allowed``. The body is not in the search index at all (see
-``ArticlePage``), so search cannot leak it.
+Every channel that shows full text or its PDF (the article page, the PDF view, feeds, the API,
+link previews, the publishing search) asks ``article_full_text_allowed`` or ``article_is_open``.
+The publishing search index (``ocim.publishing.search``) holds an article's body only once
+``article_is_open`` is true; Wagtail's own index never holds it (see ``ArticlePage``).
 
 The client IP given to these functions is ``request.META["REMOTE_ADDR"]``: the reverse proxy is
 configured (elsewhere) so that this is the reader's address, not the proxy's.

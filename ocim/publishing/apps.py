@@ -8,5 +8,9 @@ class PublishingConfig(AppConfig):
     verbose_name = _("Publishing")
 
     def ready(self):
-        # Periodic jobs of this app (the moving wall lifting) are registered with the scheduler.
-        from . import jobs  # noqa: F401
+        # Periodic jobs of this app (the moving wall lifting, scheduled publishing) are
+        # registered with the scheduler; the search index follows publication, unpublication,
+        # moves and view restrictions; the editorial workflow's receivers publish an issue's
+        # approved articles with it; the magazine's section joins the account page.
+        from . import account, jobs, search_hooks  # noqa: F401
+        from .workflow import receivers  # noqa: F401

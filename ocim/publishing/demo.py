@@ -1,9 +1,12 @@
 """Builds the demonstration magazine: La Lettre de l'Ocim with its rubrics, six issues over
-several years (four articles each, across rubrics) and their authors.
+several years (four articles each, across rubrics) and their authors; dossier pages for three
+issues; and the news index with news items and web articles across categories and tags, some
+related to an issue (so listed on its dossier page).
 
-Issue dates are counted back from today, so the demo always has open issues and issues still
-behind the moving wall (the most recent one has an article opened early).
-``publishing_demo_ensure()`` is idempotent: existing pages, rubrics and people are left alone.
+Issue and news dates are counted back from today, so the demo always has open issues and issues
+still behind the moving wall (the most recent one has an article opened early), and recent news.
+``publishing_demo_ensure()`` is idempotent: existing pages, rubrics, categories and people are
+left alone.
 """
 
 from __future__ import annotations
@@ -28,9 +31,14 @@ from .models import (
     ArticleAbstract,
     ArticleAuthor,
     ArticlePage,
+    DossierPage,
     IssuePage,
     MagazinePage,
     MastheadEntry,
+    NewsAuthor,
+    NewsCategory,
+    NewsIndexPage,
+    NewsPage,
     Person,
     Rubric,
 )
@@ -149,6 +157,74 @@ def _issue(magazine, number, spec, today, rubrics, people, report) -> IssuePage 
     return issue
 
 
+def _dossiers(magazine, issues: dict[int, IssuePage], rubric: Rubric, report) -> None:
+    for position, intro in demo_content.DOSSIERS:
+        issue = issues.get(position)
+        if issue is None or DossierPage.objects.filter(issue=issue).exists():
+            continue
+        dossier = DossierPage(
+            title=f"Dossier : {issue.dossier_title}",
+            slug=f"dossier-{issue.number}",
+            intro=intro,
+            issue=issue,
+            rubric=rubric,
+            locale=magazine.locale,
+        )
+        magazine.add_child(instance=dossier)
+        dossier.save_revision().publish()
+        report.add(f"dossier of issue {issue.number}")
+
+
+def _news_index(home: HomePage, report) -> NewsIndexPage:
+    existing = NewsIndexPage.objects.child_of(home).first()
+    if existing is not None:
+        return existing.specific
+    content = demo_content.NEWS_INDEX
+    index = NewsIndexPage(
+        title=content["title"],
+        slug=content["slug"],
+        intro=content["intro"],
+        show_in_menus=False,
+        locale=home.locale,
+    )
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    report.add("news index page")
+    return NewsIndexPage.objects.get(pk=index.pk)
+
+
+def _news_categories() -> dict[str, NewsCategory]:
+    return {
+        slug: NewsCategory.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+        for slug, name in demo_content.NEWS_CATEGORIES
+    }
+
+
+def _news(index, spec, today, categories, people, issues, report) -> None:
+    slug = slugify(spec["title"])[:80]
+    if NewsPage.objects.child_of(index).filter(slug=slug).exists():
+        return
+    news = NewsPage(
+        title=spec["title"],
+        slug=slug,
+        kind=spec["kind"],
+        date=today - dt.timedelta(days=spec["days_ago"]),
+        category=categories[spec["category"]],
+        lead=spec["lead"],
+        body=[("paragraph", RichText(f"<p>{text}</p>")) for text in spec["paragraphs"]],
+        related_issue=issues.get(spec["issue"]) if "issue" in spec else None,
+        locale=index.locale,
+    )
+    news.authors = [
+        NewsAuthor(person=people[key], sort_order=order)
+        for order, key in enumerate(spec["authors"])
+    ]
+    index.add_child(instance=news)
+    news.tags.add(*spec["tags"])
+    news.save_revision().publish()
+    report.add(f"{spec['kind']} “{spec['title']}”")
+
+
 @transaction.atomic
 def publishing_demo_ensure() -> PublishingDemoReport:
     """Create the demonstration magazine if it is missing (see the module docstring)."""
@@ -167,6 +243,24 @@ def publishing_demo_ensure() -> PublishingDemoReport:
     today = timezone.localdate()
     for offset, spec in enumerate(demo_content.ISSUES):
         _issue(magazine, demo_content.FIRST_NUMBER + offset, spec, today, rubrics, people, report)
+    issues = {
+        offset: issue
+        for offset in range(len(demo_content.ISSUES))
+        if (
+            issue := IssuePage.objects.child_of(magazine)
+            .filter(number=demo_content.FIRST_NUMBER + offset)
+            .first()
+        )
+    }
+    _dossiers(magazine, issues, rubrics["dossier"], report)
+    index = _news_index(home, report)
+    categories = _news_categories()
+    for spec in demo_content.NEWS:
+        _news(index, spec, today, categories, people, issues, report)
+    # The editorial workflow (author → editor → editor-in-chief) on the magazine.
+    from .workflow.services import editorial_workflow_ensure
+
+    editorial_workflow_ensure()
     return report
 
 

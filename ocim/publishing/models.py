@@ -348,9 +348,9 @@ class AbstractLanguage(models.TextChoices):
 class ArticlePage(Page):
     """An article of an issue.
 
-    Search: the title, translated title, abstracts and free keywords are indexed; the body is
-    deliberately NOT indexed, because the search index does not know about the moving wall and
-    would let anyone find (and see excerpts of) the full text of an embargoed article.
+    Search: Wagtail's index (the site search) holds the title, translated title, abstracts and
+    free keywords, never the body: it does not know about the moving wall. The publishing search
+    (``ocim.publishing.search``) indexes the body once the article is open to everyone.
     """
 
     translated_title = models.CharField(_("translated title"), max_length=255, blank=True)
@@ -454,12 +454,18 @@ class ArticlePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from .access import article_full_text_allowed, article_issue_and_magazine, article_opens_on
-        from .selectors import article_authors
+        from .selectors import article_authors, stream_renditions_prefetch
         from .views import client_ip
 
         context = super().get_context(request, *args, **kwargs)
         issue, magazine = article_issue_and_magazine(self)
         licence = self.licence or (magazine.licence if magazine else "")
+        full_text_allowed = article_full_text_allowed(
+            self, user=request.user, ip=client_ip(request)
+        )
+        if full_text_allowed:
+            # One query for the renditions of all the figures, however many there are.
+            stream_renditions_prefetch(self.body)
         context.update(
             issue=issue,
             magazine=magazine,
@@ -467,9 +473,7 @@ class ArticlePage(Page):
             abstracts=list(self.abstracts.all()),
             keyword_concepts=list(self.keywords.all()),
             places=[*self.regions.all(), *self.departments.all()],
-            full_text_allowed=article_full_text_allowed(
-                self, user=request.user, ip=client_ip(request)
-            ),
+            full_text_allowed=full_text_allowed,
             opens_on=article_opens_on(self),
             licence_label=Licence(licence).label if licence else "",
             licence_url=LICENCE_URLS.get(licence, ""),
@@ -801,9 +805,10 @@ class NewsPage(Page):
         verbose_name_plural = _("news")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import news_authors
+        from .selectors import news_authors, stream_renditions_prefetch
 
         context = super().get_context(request, *args, **kwargs)
+        stream_renditions_prefetch(self.body)
         context["authors"] = news_authors(self)
         context["tag_list"] = list(self.tags.all())
         return context
@@ -876,3 +881,10 @@ class DossierPage(Page):
         context["articles"] = dossier_articles(self)
         context["news_list"] = dossier_news(self)
         return context
+
+
+# The search index lives in its own module (see ocim.publishing.search).
+from .search.models import SearchDocument, SearchDocumentKind  # noqa: E402, F401
+
+# The editorial workflow's models live in their own module (see ocim.publishing.workflow).
+from .workflow.models import IssueAwareApprovalTask, PendingArticleRelease  # noqa: E402, F401

@@ -2,24 +2,60 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from wagtail.blocks.list_block import ListValue
+from wagtail.blocks.stream_block import StreamValue
+from wagtail.images import get_image_model
+from wagtail.images.models import AbstractImage
 
 from .models import (
     ArticleAuthor,
     ArticlePage,
     DossierPage,
     IssuePage,
+    MagazineFollow,
     MagazinePage,
     NewsAuthor,
     NewsIndexPage,
     NewsPage,
     NewsPageTag,
     Rubric,
+    Subscription,
+    SubscriptionKind,
 )
+from .validators import parse_ip_ranges
+
+
+def issue_for_number(*, site, number: int, language: str | None = None) -> IssuePage | None:
+    """The live, public issue numbered ``number`` of the magazine of ``site`` (its translation
+    in ``language`` when that one is live too), or None."""
+    if site is None:
+        return None
+    issue = (
+        IssuePage.objects.live()
+        .public()
+        .descendant_of(site.root_page)
+        .filter(number=number)
+        .order_by("path")
+        .first()
+    )
+    if issue is None or not language:
+        return issue
+    translation = (
+        IssuePage.objects.live()
+        .public()
+        .filter(translation_key=issue.translation_key, locale__language_code=language)
+        .first()
+    )
+    return translation or issue
 
 
 def issue_list_for_magazine(magazine: MagazinePage) -> list[IssuePage]:
@@ -68,6 +104,48 @@ def issue_table_of_contents(issue: IssuePage) -> list[TocSection]:
         return (0, section.rubric.sort_order, section.rubric.name)
 
     return sorted(sections.values(), key=order)
+
+
+def _stream_images(value, found: dict) -> None:
+    """Collect the images of a stream value, walking lists and structs (figures)."""
+    if isinstance(value, AbstractImage):
+        found.setdefault(value.pk, []).append(value)
+    elif isinstance(value, StreamValue):
+        for child in value:
+            _stream_images(child.value, found)
+    elif isinstance(value, dict):  # StructValue
+        for child in value.values():
+            _stream_images(child, found)
+    elif isinstance(value, list | tuple | ListValue):
+        for child in value:
+            _stream_images(child, found)
+
+
+def stream_renditions_prefetch(stream_value) -> None:
+    """Give every image of ``stream_value`` its existing renditions, read in one query, so that
+    rendering the stream costs no query per image whatever the cache holds (a rendition still
+    missing is created on first use, as usual)."""
+    images: dict[int, list] = {}
+    _stream_images(stream_value, images)
+    if not images:
+        return
+    Rendition = get_image_model().get_rendition_model()
+    renditions: dict[int, list] = {pk: [] for pk in images}
+    for rendition in Rendition.objects.filter(image_id__in=images):
+        renditions[rendition.image_id].append(rendition)
+    for pk, instances in images.items():
+        for image in instances:
+            # Each rendition points back to this very instance (its contextual alt text is
+            # used, and reading ``rendition.image`` costs no query).
+            image.prefetched_renditions = [
+                _with_image(rendition, image) for rendition in renditions[pk]
+            ]
+
+
+def _with_image(rendition, image):
+    rendition = copy.copy(rendition)
+    rendition.image = image
+    return rendition
 
 
 def article_authors(article: ArticlePage) -> list:
@@ -208,3 +286,95 @@ def dossier_news(dossier: DossierPage) -> list[NewsPage]:
         .select_related("category")
         .order_by("-date", "path")
     )
+
+
+# --- Readers --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubscriptionLine:
+    subscription: Subscription
+    state: str  # "active", "upcoming" or "expired"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == "active"
+
+
+@dataclass
+class ReaderStatus:
+    subscriptions: list[SubscriptionLine]
+    institution: str  # the institution whose active subscription covers the reader's address
+    followed: list[MagazinePage]
+    magazines: list[MagazinePage]
+
+    @property
+    def has_active_subscription(self) -> bool:
+        return bool(self.institution) or any(line.is_active for line in self.subscriptions)
+
+
+def _subscription_state(subscription: Subscription, today: dt.date) -> str:
+    if subscription.starts_on > today:
+        return "upcoming"
+    if subscription.ends_on < today:
+        return "expired"
+    return "active"
+
+
+def institution_covering_ip(ip: str | None, *, today: dt.date) -> str:
+    """The name of an institution whose subscription, active on ``today``, covers the address
+    ``ip`` ("" when none), by the rule of ``access.subscription_covers`` (IPv4 and IPv6, an
+    IPv4-mapped IPv6 address is its IPv4 address, malformed ranges are ignored). One query."""
+    if not ip:
+        return ""
+    active = Subscription.objects.filter(
+        kind=SubscriptionKind.INSTITUTIONAL, starts_on__lte=today, ends_on__gte=today
+    ).order_by("institution_name", "pk")
+    for name, ranges in active.values_list("institution_name", "ip_ranges"):
+        if _ip_in_ranges(ip, ranges):
+            return name
+    return ""
+
+
+def _ip_in_ranges(ip: str, ranges: str) -> bool:
+    try:
+        address = ipaddress.ip_address(ip)
+        networks = parse_ip_ranges(ranges)
+    except (ValueError, ValidationError):
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return any(address.version == net.version and address in net for net in networks)
+
+
+def reader_status(user, *, ip: str | None = None, today: dt.date | None = None) -> ReaderStatus:
+    """What the account page tells a reader about the magazine: their individual subscriptions
+    (newest first, each active, upcoming or expired on ``today``), the institution whose
+    subscription covers their current address if any, and the live magazines they follow
+    (with all the live magazines, to offer following them). Four queries."""
+    today = today or timezone.localdate()
+    subscriptions = [
+        SubscriptionLine(subscription=item, state=_subscription_state(item, today))
+        for item in Subscription.objects.filter(
+            kind=SubscriptionKind.INDIVIDUAL, user=user
+        ).order_by("-ends_on", "-starts_on", "pk")
+    ]
+    magazines = list(MagazinePage.objects.live().public().order_by("path"))
+    followed_ids = set(
+        MagazineFollow.objects.filter(user=user, magazine__in=magazines).values_list(
+            "magazine_id", flat=True
+        )
+    )
+    return ReaderStatus(
+        subscriptions=subscriptions,
+        institution=institution_covering_ip(ip, today=today),
+        followed=[magazine for magazine in magazines if magazine.pk in followed_ids],
+        magazines=magazines,
+    )
+
+
+def magazine_followed_by(magazine: MagazinePage, user) -> bool:
+    """Does ``user`` follow ``magazine``? False for anonymous readers (no query)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return MagazineFollow.objects.filter(magazine=magazine, user=user).exists()

@@ -36,6 +36,8 @@ def wall_lift_run(*, now: dt.datetime | None = None) -> int:
     Idempotent: the ``WallLift`` row is unique per article, so a second run (or two runs at
     once) announces nothing twice. Returns the number of articles recorded.
     """
+    from .search.indexing import search_wall_sync
+
     today = timezone.localdate(now or timezone.now())
     recorded = 0
     for magazine in MagazinePage.objects.live():
@@ -65,6 +67,8 @@ def wall_lift_run(*, now: dt.datetime | None = None) -> int:
                     opened_ids.append(article.pk)
             if opened_ids:
                 _digest_on_commit(magazine.pk, opened_ids)
+            # The search index follows the wall: bodies now open become searchable.
+            search_wall_sync(magazine=magazine, now=now)
         recorded += len(opened_ids)
     return recorded
 

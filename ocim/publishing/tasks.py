@@ -16,3 +16,12 @@ def lift_wall() -> int:
 def send_wall_digest(magazine_id: int, article_ids: list[int]) -> int:
     """Send the digest of newly opened articles to the magazine's followers."""
     return services.wall_digest_send(magazine_id=magazine_id, article_ids=article_ids)
+
+
+@task()
+def publish_scheduled() -> dict:
+    """Wagtail's scheduled publishing (go-live and expiry times of every page and snippet),
+    issues going live with their approved articles; returns the counts of the run."""
+    from .workflow.services import scheduled_publishing_run
+
+    return scheduled_publishing_run().as_dict()

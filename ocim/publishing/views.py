@@ -7,19 +7,29 @@ import os
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
+from wagtail.models import Site
 
 from ocim.core.forms import AccessibleForm
+from ocim.core.models import OrganisationSettings
 
-from .access import article_full_text_allowed, issue_full_text_allowed
-from .models import ArticlePage, IssuePage, NewsCategory, NewsKind
-from .selectors import NewsFilters, news_archive_years, news_list_for_index
+from . import account  # noqa: F401  (registers the magazine's section of the account page)
+from .access import (
+    article_full_text_allowed,
+    article_opens_on,
+    issue_full_text_allowed,
+    issue_opens_on,
+)
+from .follows import magazine_follow_start, magazine_follow_stop
+from .models import ArticlePage, IssuePage, MagazinePage, NewsCategory, NewsKind
+from .selectors import NewsFilters, issue_for_number, news_archive_years, news_list_for_index
 
 NEWS_PER_PAGE = 20
 
@@ -42,27 +52,99 @@ def _serve_document(document) -> FileResponse:
     return response
 
 
+# The largest id or issue number (the columns are 32-bit integers): larger numbers in a URL
+# cannot match and must not reach the database, where they would overflow (a 500).
+MAX_DB_INTEGER = 2_147_483_647
+
+
+def _live_page_or_404(model, pk: int):
+    if not 1 <= pk <= MAX_DB_INTEGER:
+        raise Http404
+    return get_object_or_404(model.objects.live().public(), pk=pk)
+
+
+def _pdf_forbidden(request, *, page, opens_on) -> TemplateResponse:
+    """The 403 answer to a reader not (yet) allowed to download a PDF: why, until when, and how
+    to get in (log in, subscribe). The file and its storage URL are never part of it."""
+    organisation = OrganisationSettings.load(request_or_site=request)
+    return TemplateResponse(
+        request,
+        "publishing/pdf_forbidden.html",
+        {
+            "target": page,
+            "opens_on": opens_on,
+            "login_next": page.get_url(request) or request.path,
+            "contact_email": organisation.contact_email,
+        },
+        status=403,
+        headers={"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex"},
+    )
+
+
 @require_safe
 def article_pdf(request, pk: int):
-    """The article's PDF, to the readers allowed to read its full text; 403 to the others
+    """The article's PDF, to the readers allowed to read its full text; a 403 page to the others
     (the document's own URL is never revealed)."""
-    article = get_object_or_404(ArticlePage.objects.live().public(), pk=pk)
+    article = _live_page_or_404(ArticlePage, pk)
     if article.pdf is None:
         raise Http404
     if not article_full_text_allowed(article, user=request.user, ip=client_ip(request)):
-        raise PermissionDenied
+        return _pdf_forbidden(request, page=article, opens_on=article_opens_on(article))
     return _serve_document(article.pdf)
 
 
 @require_safe
 def issue_pdf(request, pk: int):
     """The whole-issue PDF, under the same rule as the articles' full text."""
-    issue = get_object_or_404(IssuePage.objects.live().public(), pk=pk)
+    issue = _live_page_or_404(IssuePage, pk)
     if issue.pdf is None:
         raise Http404
     if not issue_full_text_allowed(issue, user=request.user, ip=client_ip(request)):
-        raise PermissionDenied
+        magazine = issue.get_parent().specific
+        opens_on = issue_opens_on(issue, magazine) if isinstance(magazine, MagazinePage) else None
+        return _pdf_forbidden(request, page=issue, opens_on=opens_on)
     return _serve_document(issue.pdf)
+
+
+@require_safe
+def issue_by_number(request, number: int):
+    """``/lettre/numero/<n>/``: a stable, guessable address for an issue, redirecting to the
+    issue page of the magazine of this site (in the reader's language when translated); 404
+    when there is no such live issue."""
+    if not 1 <= number <= MAX_DB_INTEGER:
+        raise Http404
+    issue = issue_for_number(
+        site=Site.find_for_request(request), number=number, language=get_language()
+    )
+    url = issue.get_url(request) if issue is not None else None
+    if not url:
+        raise Http404
+    return redirect(url)
+
+
+# --- Readers who follow the magazine ---------------------------------------------------------
+
+
+@login_required
+@require_POST
+def magazine_follow(request, pk: int):
+    """Follow (``action=follow``) or stop following (``action=unfollow``) a magazine, then go
+    back to its page. Idempotent: following twice changes nothing."""
+    magazine = _live_page_or_404(MagazinePage, pk)
+    action = request.POST.get("action")
+    if action == "follow":
+        magazine_follow_start(user=request.user, magazine=magazine)
+        messages.success(
+            request, _("You follow the magazine: you will get an e-mail when articles open.")
+        )
+    elif action == "unfollow":
+        magazine_follow_stop(user=request.user, magazine=magazine)
+        messages.success(request, _("You no longer follow the magazine."))
+    else:
+        return HttpResponseBadRequest(_("Unknown action."))
+    if request.POST.get("next") == "account":  # a fixed name, never a URL: no open redirect
+        return redirect("accounts:profile")
+    return redirect((magazine.get_url(request) or "/") + "#follow")
 
 
 # --- News -------------------------------------------------------------------------------------

@@ -1,11 +1,15 @@
-"""Back office of the publishing module: rubrics and people (snippets), subscriptions."""
+"""Back office of the publishing module: rubrics and people (snippets), subscriptions, and the
+editorial workflow's admin hooks."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
@@ -14,8 +18,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from ocim.core.audit import audit_log
 
 from .access import article_full_text_allowed, issue_full_text_allowed
-from .models import ArticlePage, IssuePage, Person, Rubric, Subscription
+from .models import ArticlePage, IssuePage, MagazinePage, Person, Rubric, Subscription
 from .views import client_ip
+from .workflow import services as workflow_services
 
 # --- Documents behind the moving wall ---------------------------------------------------------
 
@@ -140,3 +145,71 @@ class SubscriptionViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_subscription_viewset():
     return SubscriptionViewSet("publishing_subscriptions")
+
+
+# --- Editorial workflow ---------------------------------------------------------------------------
+
+
+@hooks.register("after_create_page")
+def magazine_created(request, page):
+    """A new magazine (a translation, another title) gets the editorial workflow at once."""
+    if isinstance(page.specific, MagazinePage):
+        workflow_services.magazine_editorial_setup(page)
+
+
+_PUBLISHER_ATTR = "_ocim_publishing_user"
+
+
+@hooks.register("before_publish_page")
+def publish_with_issue(request, page):
+    """An article is never live before its issue: "Publish" on an article of an unpublished
+    issue approves its latest revision for the issue instead. Publishing an issue tells the
+    release of its approved articles who is publishing."""
+    page = page.specific
+    if isinstance(page, ArticlePage):
+        issue = workflow_services.article_publish_held(article=page, user=request.user)
+        if issue is not None:
+            messages.success(
+                request,
+                gettext_now(
+                    "“%(article)s” is approved: it will go live with its issue “%(issue)s”, "
+                    "which is not published yet."
+                )
+                % {"article": page.get_admin_display_title(), "issue": issue.title},
+            )
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    elif isinstance(page, IssuePage):
+        setattr(request, _PUBLISHER_ATTR, workflow_services.publishing_user_set(request.user))
+    return None
+
+
+@hooks.register("after_publish_page")
+def published_with_issue(request, page):
+    token = getattr(request, _PUBLISHER_ATTR, None)
+    if token is not None:
+        delattr(request, _PUBLISHER_ATTR)
+        workflow_services.publishing_user_reset(token)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def bulk_publish_not_before_the_issue(request, action_type, objects, action_class_instance):
+    """The bulk "Publish" of the page listing refuses an article whose issue is not live (and
+    not published in the same action): it would be served before its issue."""
+    if action_type != "publish":
+        return None
+    selected = {obj.pk for obj in objects}
+    for obj in objects:
+        page = getattr(obj, "specific", obj)
+        issue = workflow_services.unpublished_issue_of(page)
+        if issue is not None and issue.pk not in selected:
+            messages.error(
+                request,
+                gettext_now(
+                    "“%(article)s” cannot go live before its issue “%(issue)s”: publish the "
+                    "issue, its approved articles go live with it."
+                )
+                % {"article": page.get_admin_display_title(), "issue": issue.title},
+            )
+            return redirect(action_class_instance.next_url)
+    return None

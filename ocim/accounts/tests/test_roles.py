@@ -19,7 +19,7 @@ def test_roles_ensure_is_idempotent_and_grants_sensible_permissions():
     counts = {k: g.permissions.count() for k, g in first.items()}
     second = roles.roles_ensure()
     assert {k: g.permissions.count() for k, g in second.items()} == counts
-    assert Group.objects.filter(name__in=[r.group_name for r in roles.ROLES]).count() == 8
+    assert Group.objects.filter(name__in=[r.group_name for r in roles.ROLES]).count() == 9
     editor, chief = first["editor"], first["editor-in-chief"]
     page_codes = lambda g: set(  # noqa: E731
         GroupPagePermission.objects.filter(group=g).values_list("permission__codename", flat=True)
@@ -32,6 +32,9 @@ def test_roles_ensure_is_idempotent_and_grants_sensible_permissions():
     assert first["watch-curator"].permissions.filter(codename="add_concept").exists()
     assert not first["member"].permissions.exists()
     assert not first["actor-representative"].permissions.filter(codename="access_admin").exists()
+    # Authors reach the admin; their page permissions are on the magazines only (publishing).
+    assert first["author"].permissions.filter(codename="access_admin").exists()
+    assert not page_codes(first["author"])
 
 
 @pytest.mark.django_db
@@ -81,7 +84,7 @@ def test_demo_users_get_a_password_once():
 def test_roles_command(capsys):
     call_command("ocim_roles")
     assert "editor-in-chief" in capsys.readouterr().out
-    assert Group.objects.filter(name__in=[r.group_name for r in roles.ROLES]).count() == 8
+    assert Group.objects.filter(name__in=[r.group_name for r in roles.ROLES]).count() == 9
 
 
 @pytest.mark.django_db

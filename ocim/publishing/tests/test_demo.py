@@ -1,4 +1,5 @@
-"""The publishing demo builds the magazine with six issues, open and embargoed, once."""
+"""The publishing demo builds the magazine with six issues, open and embargoed, their dossiers
+and at least 20 news items and web articles, once."""
 
 import datetime as dt
 
@@ -9,7 +10,15 @@ from django.utils import timezone
 from ocim.core.demo import demo_site_ensure
 from ocim.publishing.access import article_is_open
 from ocim.publishing.demo import issue_date, publishing_demo_ensure
-from ocim.publishing.models import ArticlePage, IssuePage, MagazinePage
+from ocim.publishing.models import (
+    ArticlePage,
+    DossierPage,
+    IssuePage,
+    MagazinePage,
+    NewsCategory,
+    NewsIndexPage,
+    NewsPage,
+)
 
 
 class PublishingDemoTests(TestCase):
@@ -55,10 +64,57 @@ class PublishingDemoTests(TestCase):
         response = self.client.get(mission.url)
         assert f'href="{magazine.url}"' in response.content.decode()
 
+    def test_at_least_20_news_across_kinds_categories_tags_and_years(self):
+        index = NewsIndexPage.objects.get()
+        news = NewsPage.objects.child_of(index).live().public()
+        assert news.count() >= 20
+        assert set(news.values_list("kind", flat=True)) == {"news", "article"}
+        assert news.values("category").distinct().count() == NewsCategory.objects.count() >= 4
+        today = timezone.localdate()
+        dates = list(news.values_list("date", flat=True))
+        assert max(dates) <= today
+        assert max(dates) >= today - dt.timedelta(days=31)
+        assert len({day.year for day in dates}) >= 3
+        assert len({tag.name for page in news for tag in page.tags.all()}) >= 15
+        assert news.filter(authors__isnull=False).distinct().count() >= 15
+        assert news.filter(related_issue__isnull=False).count() >= 5
+        # Every related issue was published before its news.
+        for page in news.filter(related_issue__isnull=False):
+            assert page.related_issue.publication_date <= page.date
+
+    def test_news_and_dossier_pages_render(self):
+        index = NewsIndexPage.objects.get()
+        response = self.client.get(index.url)
+        assert response.status_code == 200
+        latest = NewsPage.objects.order_by("-date").first()
+        assert latest.title.replace("'", "&#x27;") in response.content.decode()
+        assert self.client.get(latest.url).status_code == 200
+        dossiers = DossierPage.objects.live()
+        assert dossiers.count() >= 3
+        for dossier in dossiers:
+            response = self.client.get(dossier.url)
+            assert response.status_code == 200
+            related = NewsPage.objects.filter(related_issue=dossier.issue).first()
+            if related is not None:
+                assert f'href="{related.url}"' in response.content.decode()
+        assert any(
+            NewsPage.objects.filter(related_issue=dossier.issue).exists() for dossier in dossiers
+        )
+
     def test_second_run_changes_nothing(self):
-        count = ArticlePage.objects.count()
+        counts = (
+            ArticlePage.objects.count(),
+            NewsPage.objects.count(),
+            DossierPage.objects.count(),
+            NewsCategory.objects.count(),
+        )
         assert publishing_demo_ensure().created == []
-        assert ArticlePage.objects.count() == count
+        assert (
+            ArticlePage.objects.count(),
+            NewsPage.objects.count(),
+            DossierPage.objects.count(),
+            NewsCategory.objects.count(),
+        ) == counts
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,76 @@
+"""The search index of the publishing app: one row per searchable live, public page.
+
+The row is written only by ``ocim.publishing.search.indexing`` (never by hand): it holds what
+the public may find, and nothing else. The full text (body) of an article is copied into it only
+when ``ocim.publishing.access.article_is_open`` says that everyone may read it.
+
+Two engines read it, both indexed:
+- PostgreSQL: ``search_vector`` (tsvector, GIN index created by the migration), filled from the
+  ``french``/``english``/``simple`` text-search configurations on ``unaccent``-ed text;
+- SQLite: the ``terms_*`` columns (normalised Snowball stems, computed in Python), mirrored by
+  triggers into an FTS5 table (``publishing_searchdocument_fts``, created by the migration).
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchDocumentKind(models.TextChoices):
+    ISSUE = "issue", _("Issue")
+    ARTICLE = "article", _("Article")
+    NEWS = "news", _("News item")
+    WEB_ARTICLE = "web_article", _("Web article")
+
+
+class SearchDocument(models.Model):
+    page = models.OneToOneField(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        on_delete=models.CASCADE,
+        related_name="publishing_search_document",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=SearchDocumentKind.choices)
+    language = models.CharField(_("language"), max_length=8)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    rubric = models.ForeignKey(
+        "publishing.Rubric",
+        verbose_name=_("rubric"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    concepts = models.ManyToManyField(
+        "core.Concept", verbose_name=_("thesaurus keywords"), blank=True, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    authors = models.CharField(_("authors"), max_length=1000, blank=True)
+    # What anyone may read: translated title, abstracts, lead, editorial, keywords.
+    public_text = models.TextField(_("public text"), blank=True)
+    # The full text: empty while the article is behind the moving wall.
+    body_text = models.TextField(_("full text"), blank=True)
+    body_open = models.BooleanField(_("full text searchable"), default=False)
+    # SQLite only: normalised stems, copied by triggers into the FTS5 table.
+    terms_title = models.TextField(blank=True, editable=False)
+    terms_public = models.TextField(blank=True, editable=False)
+    terms_body = models.TextField(blank=True, editable=False)
+    # PostgreSQL only: weighted tsvector (A title, B people and keywords, C public text, D body).
+    search_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL only: the same without the full text (A–C), small enough to rank quickly.
+    rank_vector = SearchVectorField(null=True, editable=False)
+    indexed_at = models.DateTimeField(_("indexed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        indexes = [
+            models.Index(fields=["kind"], name="publishing_search_kind"),
+            models.Index(fields=["year"], name="publishing_search_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"

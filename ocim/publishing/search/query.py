@@ -1,0 +1,484 @@
+"""Reads of the search index: matching, ranking, facets and snippets.
+
+Every word of the query must match (in its French or English stem, or as written); words are
+matched against the title (weighted most), the people and keywords, the public text and, for
+articles whose full text is open, the body. On PostgreSQL this is a tsquery against the GIN
+indexed tsvector; on SQLite an FTS5 query over the stems.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection, transaction
+from django.db.models import Count, F, FloatField, Q, Value
+from django.db.models.expressions import RawSQL
+from django.utils.safestring import SafeString
+
+from . import text as search_text
+from .indexing import PASSAGE_SEPARATOR
+from .models import SearchDocument, SearchDocumentKind
+
+FACET_NAMES = ("kind", "year", "rubric", "concept", "language")
+MAX_CONCEPT_FACETS = 20
+FTS_TABLE = "publishing_searchdocument_fts"
+# Weights of D, C, B, A (PostgreSQL's order) and of the FTS5 columns title, public, body.
+PG_WEIGHTS = [0.1, 0.3, 0.5, 1.0]
+FTS_WEIGHTS = (10.0, 4.0, 1.0)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    kinds: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    rubrics: tuple[str, ...] = ()  # slugs
+    concepts: tuple[str, ...] = ()  # slugs
+    languages: tuple[str, ...] = ()
+
+    def q(self, *, without: str | None = None) -> Q:
+        """The filters as a Q object, leaving out the facet ``without`` (to count its values)."""
+        condition = Q()
+        if self.kinds and without != "kind":
+            condition &= Q(kind__in=self.kinds)
+        if self.years and without != "year":
+            condition &= Q(year__in=self.years)
+        if self.rubrics and without != "rubric":
+            condition &= Q(rubric__slug__in=self.rubrics)
+        if self.concepts and without != "concept":
+            condition &= Q(
+                pk__in=SearchDocument.concepts.through.objects.filter(
+                    concept__slug__in=self.concepts
+                ).values("searchdocument_id")
+            )
+        if self.languages and without != "language":
+            condition &= Q(language__in=self.languages)
+        return condition
+
+    def selected(self, name: str) -> set[str]:
+        values = {
+            "kind": self.kinds,
+            "year": self.years,
+            "rubric": self.rubrics,
+            "concept": self.concepts,
+            "language": self.languages,
+        }[name]
+        return {str(value) for value in values}
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchOutcome:
+    words: list[search_text.QueryWord]
+    # The matching documents, best first: supports count() and slicing (to paginate).
+    documents: Results
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+
+def _postgres_tsquery_sql(words: list[search_text.QueryWord]) -> tuple[str, list]:
+    """The same query as ``_postgres_query``, as SQL (for the facet query)."""
+    parts, params = [], []
+    for item in words:
+        parts.append(
+            "(plainto_tsquery('french', unaccent(%s)) || plainto_tsquery('english', "
+            "unaccent(%s)) || plainto_tsquery('simple', unaccent(%s)))"
+        )
+        params += [item.word] * 3
+    return "(" + " && ".join(parts) + ")", params
+
+
+def _fts_expression(words: list[search_text.QueryWord]) -> str:
+    # Forms are made of [a-z0-9] only (see text.words), so quoting them is safe.
+    return " AND ".join(
+        "(" + " OR ".join(f'"{form}"' for form in sorted(item.forms)) + ")" for item in words
+    )
+
+
+class _ComputedQuery(SearchQuery):
+    """A tsquery given as text (computed by ``_postgres_tsquery_text``): a constant for the
+    planner, unlike functions of the words."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "%s::tsquery", [self.text]
+
+
+def _postgres_tsquery_text(words: list[search_text.QueryWord]) -> str:
+    """The tsquery of ``words`` as text, computed once by PostgreSQL (``unaccent`` is only
+    stable: left in the main query, it would be evaluated again for every row)."""
+    sql, params = _postgres_tsquery_sql(words)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({sql})::text", params)
+        return cursor.fetchone()[0] or ""
+
+
+def _matching(words: list[search_text.QueryWord]):
+    """(the condition that documents match, their rank, the ordering of the rank, the query
+    as the engine reads it), or None when PostgreSQL finds no word to search (its stop
+    words)."""
+    if connection.vendor == "postgresql":
+        text = _postgres_tsquery_text(words)
+        if not text:
+            return None
+        query = _ComputedQuery(text)
+        # Ranked on the small vector (title, people, keywords, public text): ranking on the
+        # full text would read every matching body; body-only matches come after, newest first.
+        rank = SearchRank(F("rank_vector"), query, weights=PG_WEIGHTS)
+        return Q(search_vector=query), rank, "-rank", text
+    expression = _fts_expression(words)
+    matched = RawSQL(  # noqa: S611 - the query is a parameter
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608 - constants
+        [expression],
+    )
+    # Ranked by _SqliteResults (bm25 in the matching query itself); a constant here.
+    rank = Value(0.0, output_field=FloatField())
+    return Q(pk__in=matched), rank, "-rank", expression
+
+
+@contextmanager
+def _through_the_index():
+    """On PostgreSQL, make the planner use the GIN index: it prices ``@@`` as cheap and picks a
+    sequential scan for frequent words, which then decompresses every tsvector (ten times
+    slower). The setting is local to the transaction and restored afterwards."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+        # Not reached on error: the atomic block then rolls back, and the setting with it.
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+
+
+class Results:
+    """The ranked documents: the total is known (counted with the facets), slices are fetched
+    on demand, so ``Paginator`` runs one query per page."""
+
+    def __init__(self, queryset, total: int | None = None):
+        self.queryset = queryset
+        self.total = total
+
+    def count(self) -> int:
+        if self.total is None:
+            with _through_the_index():
+                self.total = self.queryset.count()
+        return self.total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        ids = self._page_ids(key)
+        documents = SearchDocument.objects.select_related("page", "rubric").in_bulk(ids)
+        return [documents[pk] for pk in ids if pk in documents]
+
+    def _page_ids(self, key: slice) -> list[int]:
+        # Sort narrow rows (id and rank) and only then read the documents of the page: sorting
+        # whole rows, texts included, would spill thousands of them to disk.
+        with _through_the_index():
+            return list(self.queryset.values_list("pk", flat=True)[key])
+
+
+class _SqliteResults(Results):
+    """SQLite: the page is ranked by FTS5 itself (``bm25`` in the query that matches), which
+    reads each match once; a rank computed row by row would run the match again per row."""
+
+    def __init__(self, queryset, *, expression: str, filtered):
+        super().__init__(queryset)
+        self.expression = expression
+        self.filtered = filtered  # the documents passing the filters, or None for all
+
+    def _page_ids(self, key: slice) -> list[int]:
+        if key.step not in (None, 1):
+            raise ValueError("Search results do not support a step.")
+        start = max(key.start or 0, 0)
+        limit = -1 if key.stop is None else max(key.stop - start, 0)
+        weights = ", ".join(str(weight) for weight in FTS_WEIGHTS)
+        sql = (
+            f"SELECT d.id FROM {FTS_TABLE} JOIN publishing_searchdocument d "  # noqa: S608 - constants
+            f"ON d.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s"
+        )
+        params: list = [self.expression]
+        if self.filtered is not None:
+            sub_sql, sub_params = self.filtered.values("pk").query.sql_with_params()
+            sql += f" AND d.id IN ({sub_sql})"
+            params += list(sub_params)
+        sql += (
+            f" ORDER BY bm25({FTS_TABLE}, {weights}), d.date IS NULL, d.date DESC, d.id"
+            " LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit, start])
+            return [row[0] for row in cursor.fetchall()]
+
+
+def document_search(*, query: str, filters: SearchFilters, with_facets: bool = True):
+    """The documents matching every word of ``query`` and the ``filters``, best first (then
+    newest), with the facet counts of the matching documents.
+
+    Each facet is counted with the other facets' filters applied but not its own, so that
+    choosing a value does not hide the others of the same facet. Returns None when the query
+    has no word worth searching (empty, punctuation only, only very common words)."""
+    words = search_text.query_words(query)
+    if not words:
+        return None
+    matched = _matching(words)
+    if matched is None:
+        return None
+    condition, rank, order, engine_query = matched
+    matching = SearchDocument.objects.filter(condition)
+    queryset = (
+        matching.filter(filters.q())
+        .annotate(rank=rank)
+        .order_by(order, F("date").desc(nulls_last=True), "pk")
+    )
+    if connection.vendor == "postgresql":
+        results = Results(queryset)
+    else:
+        has_filters = filters.q() != Q()
+        results = _SqliteResults(
+            queryset,
+            expression=engine_query,
+            filtered=SearchDocument.objects.filter(filters.q()) if has_filters else None,
+        )
+    outcome = SearchOutcome(words=words, documents=results)
+    if with_facets:
+        if connection.vendor == "postgresql":
+            total, counts = _postgres_counts(engine_query, filters)
+        else:
+            total, counts = _orm_counts(matching.order_by(), filters)
+        outcome.documents.total = total
+        outcome.facets = _labelled(counts, filters)
+    return outcome
+
+
+def _orm_counts(base, filters: SearchFilters):
+    """(total, {facet: [(value, count)]}) with one query per facet (SQLite)."""
+    counts: dict[str, list[tuple[str, int]]] = {}
+    for name, column in (("kind", "kind"), ("year", "year"), ("rubric", "rubric_id")):
+        rows = (
+            base.filter(filters.q(without=name))
+            .exclude(**{f"{column}__isnull": True})
+            .values(column)
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        counts[name] = [(str(row[column]), row["count"]) for row in rows]
+    rows = base.filter(filters.q(without="language")).values("language").annotate(count=Count("pk"))
+    counts["language"] = [(row["language"], row["count"]) for row in rows.order_by()]
+    through = SearchDocument.concepts.through
+    rows = (
+        through.objects.filter(
+            searchdocument_id__in=base.filter(filters.q(without="concept")).values("pk")
+        )
+        .values("concept_id")
+        .annotate(count=Count("searchdocument_id"))
+        .order_by()
+    )
+    counts["concept"] = [(str(row["concept_id"]), row["count"]) for row in rows]
+    return base.filter(filters.q()).count(), counts
+
+
+def _postgres_counts(tsquery_text: str, filters: SearchFilters):
+    """(total, {facet: [(value, count)]}) in one query: the matching rows are found once
+    through the GIN index, then counted by facet (PostgreSQL)."""
+    tsquery, params = "%s::tsquery", [tsquery_text]
+    through = SearchDocument.concepts.through._meta.db_table
+    conditions = {
+        "kind": ("m.kind = ANY(%s)", list(filters.kinds)),
+        "year": ("m.year = ANY(%s)", list(filters.years)),
+        "rubric": (
+            "m.rubric_id IN (SELECT id FROM publishing_rubric WHERE slug = ANY(%s))",
+            list(filters.rubrics),
+        ),
+        "concept": (
+            f"m.id IN (SELECT cc.searchdocument_id FROM {through} cc JOIN core_concept k "  # noqa: S608 - constants and placeholders only
+            "ON k.id = cc.concept_id WHERE k.slug = ANY(%s))",
+            list(filters.concepts),
+        ),
+        "language": ("m.language = ANY(%s)", list(filters.languages)),
+    }
+
+    def where(without: str | None) -> tuple[str, list]:
+        parts, values = ["TRUE"], []
+        for name, (sql, value) in conditions.items():
+            if name != without and value:
+                parts.append(sql)
+                values.append(value)
+        return " AND ".join(parts), values
+
+    selects = []
+    all_sql, all_params = where(None)
+    selects.append((f"SELECT 'total', '', count(*) FROM m WHERE {all_sql}", all_params))  # noqa: S608 - constants and placeholders only
+    for name, column in (
+        ("kind", "m.kind"),
+        ("year", "m.year"),
+        ("rubric", "m.rubric_id"),
+        ("language", "m.language"),
+    ):
+        sql, values = where(name)
+        selects.append(
+            (
+                f"SELECT '{name}', {column}::text, count(*) FROM m WHERE {sql} "  # noqa: S608 - constants and placeholders only
+                f"AND {column} IS NOT NULL GROUP BY {column}",
+                values,
+            )
+        )
+    sql, values = where("concept")
+    selects.append(
+        (
+            f"SELECT 'concept', c.concept_id::text, count(*) FROM m JOIN {through} c "  # noqa: S608 - constants and placeholders only
+            f"ON c.searchdocument_id = m.id WHERE {sql} GROUP BY c.concept_id",
+            values,
+        )
+    )
+    statement = (
+        "WITH m AS MATERIALIZED (SELECT id, kind, year, rubric_id, language "  # noqa: S608 - constants and placeholders only
+        f"FROM publishing_searchdocument WHERE search_vector @@ {tsquery}) "
+        + " UNION ALL ".join(select for select, _values in selects)
+    )
+    arguments = params + [value for _select, values in selects for value in values]
+    counts: dict[str, list[tuple[str, int]]] = {name: [] for name in FACET_NAMES}
+    total = 0
+    with _through_the_index(), connection.cursor() as cursor:
+        cursor.execute(statement, arguments)
+        for name, value, count in cursor.fetchall():
+            if name == "total":
+                total = count
+            else:
+                counts[name].append((value, count))
+    return total, counts
+
+
+def _labelled(counts, filters: SearchFilters) -> dict[str, list[FacetValue]]:
+    """The facet values with their labels, in display order."""
+    from django.conf import settings
+
+    from ocim.core.models import Concept
+
+    from ..models import Rubric
+
+    kinds = dict(SearchDocumentKind.choices)
+    languages = {code: str(label) for code, label in settings.LANGUAGES}
+    rubrics = (
+        {
+            str(rubric.pk): rubric
+            for rubric in Rubric.objects.filter(
+                pk__in=[int(value) for value, _count in counts["rubric"]]
+            )
+        }
+        if counts["rubric"]
+        else {}
+    )
+    top_concepts = sorted(counts["concept"], key=lambda item: (-item[1], item[0]))
+    top_concepts = top_concepts[:MAX_CONCEPT_FACETS]
+    concepts = (
+        {
+            str(concept.pk): concept
+            for concept in Concept.objects.filter(
+                pk__in=[int(value) for value, _count in top_concepts]
+            )
+        }
+        if top_concepts
+        else {}
+    )
+    facets: dict[str, list[FacetValue]] = {}
+
+    def values(name, rows):
+        selected = filters.selected(name)
+        return [
+            FacetValue(value=value, label=label, count=count, selected=value in selected)
+            for value, label, count in rows
+        ]
+
+    kind_order = list(kinds)
+    facets["kind"] = values(
+        "kind",
+        sorted(
+            ((value, str(kinds.get(value, value)), count) for value, count in counts["kind"]),
+            key=lambda item: kind_order.index(item[0]) if item[0] in kind_order else 99,
+        ),
+    )
+    facets["year"] = values(
+        "year",
+        sorted(
+            ((value, value, count) for value, count in counts["year"]),
+            key=lambda item: -int(item[0]),
+        ),
+    )
+    facets["rubric"] = values(
+        "rubric",
+        sorted(
+            (
+                (rubrics[value].slug, rubrics[value].name, count)
+                for value, count in counts["rubric"]
+                if value in rubrics
+            ),
+            key=lambda item: (
+                next(r.sort_order for r in rubrics.values() if r.slug == item[0]),
+                item[1],
+            ),
+        ),
+    )
+    facets["concept"] = values(
+        "concept",
+        [
+            (concepts[value].slug, concepts[value].label, count)
+            for value, count in top_concepts
+            if value in concepts
+        ],
+    )
+    facets["language"] = values(
+        "language",
+        sorted((value, languages.get(value, value), count) for value, count in counts["language"]),
+    )
+    return facets
+
+
+@dataclass
+class SearchHit:
+    document: SearchDocument
+    url: str
+    title: SafeString
+    snippet: SafeString
+
+
+def search_hits(documents, words: list[search_text.QueryWord], *, request=None) -> list[SearchHit]:
+    """Highlighted title and snippet of each document (a page of results). The snippet comes
+    from the public text, or from the body only when the index holds it (the full text is
+    open): an embargoed body is not in the index, so it cannot show."""
+    hits = []
+    for document in documents:
+        passages = [
+            *document.public_text.split(PASSAGE_SEPARATOR),
+            *document.body_text.split(PASSAGE_SEPARATOR),
+        ]
+        passage = search_text.best_passage(passages, words)
+        hits.append(
+            SearchHit(
+                document=document,
+                url=document.page.get_url(request) or "",
+                title=search_text.highlight(document.title, words, max_words=60),
+                snippet=search_text.highlight(passage, words) if passage else SafeString(""),
+            )
+        )
+    return hits

@@ -1,0 +1,181 @@
+"""Text handling shared by indexing and querying: accents, elision, stop words, Snowball stems,
+and highlighted snippets.
+
+The same functions prepare the text sent to PostgreSQL (which then applies ``unaccent`` and
+its own Snowball stemmers) and compute the stems stored for SQLite, so both engines match the
+same words: "évènement", "evenement" and "Événements" all become the French stem ``even``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Languages with a stemmer; any other text is matched word for word ("simple").
+STEMMED_LANGUAGES = ("fr", "en")
+PG_CONFIGS = {"fr": "french", "en": "english"}
+
+# Elided articles and pronouns: "l'exposition" is found by "exposition", "d'histoire" by
+# "histoire". Typographic apostrophes are folded first.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)", re.I)
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Words too common to search for, in either language (a query word is dropped when it is a stop
+# word in French or in English: the other language's documents would never contain it).
+# Written without accents, since they are compared after folding.
+_STOP_WORDS_TEXT = """
+    a au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur
+    leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se
+    ses son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y ete etre est sont
+    ont a as avait etait sera ca ni si
+    the an and but if or because as until while of at by for with about against between into
+    through during before after above below to from up down in out on off over under again
+    further then once here there when where why how all any both each few more most other some
+    such no nor not only own same so than too very can will just should now is are was were be
+    been being have has had having do does did i me my we our you your he him his she her it
+    its they them their what which who whom this that these those am
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+# A query never has more words than this (the rest is ignored).
+MAX_QUERY_WORDS = 12
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` without accents, ligatures or elisions (l', d', qu'…)."""
+    text = text.translate(_APOSTROPHES).translate(_LIGATURES)
+    text = _ELISION.sub("", text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text`` (letters and digits only), stop words included."""
+    return _WORD.findall(fold(text))
+
+
+def prepare_for_postgres(text: str) -> str:
+    """``text`` with elisions removed and typographic apostrophes folded, for ``to_tsvector``
+    (PostgreSQL applies ``unaccent`` and its stemmer itself). NUL characters are dropped:
+    PostgreSQL text cannot hold them."""
+    text = text.replace("\x00", " ").translate(_APOSTROPHES)
+    return _ELISION.sub("", text)
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str):
+    return snowballstemmer.stemmer({"fr": "french", "en": "english"}[language])
+
+
+def stems(text: str, language: str) -> list[str]:
+    """The stems of the non-stop words of ``text`` in ``language`` (folded words for a
+    language without a stemmer)."""
+    tokens = [word for word in words(text) if word not in STOP_WORDS]
+    if language not in STEMMED_LANGUAGES:
+        return tokens
+    return _stemmer(language).stemWords(tokens)
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """One word of a query and the forms under which it may be indexed."""
+
+    word: str  # folded
+    forms: frozenset[str]  # French stem, English stem and the folded word itself
+
+
+def query_words(query: str) -> list[QueryWord]:
+    """The words of ``query`` worth searching: operators, quotes and punctuation are plain
+    separators, stop words are dropped, at most ``MAX_QUERY_WORDS`` words are kept, each once."""
+    seen: set[str] = set()
+    result = []
+    for word in words(query):
+        if word in STOP_WORDS or word in seen or len(word) > 60 or len(word) < 2:
+            continue
+        seen.add(word)
+        forms = {word, _stemmer("fr").stemWord(word), _stemmer("en").stemWord(word)}
+        result.append(QueryWord(word=word, forms=frozenset(forms)))
+        if len(result) == MAX_QUERY_WORDS:
+            break
+    return result
+
+
+# --- Snippets -------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+SNIPPET_WORDS = 36
+
+
+@lru_cache(maxsize=100_000)
+def _word_forms(word: str) -> frozenset[str]:
+    return frozenset({word, _stemmer("fr").stemWord(word), _stemmer("en").stemWord(word)})
+
+
+def _matching_words(token: str, query: list[QueryWord], prefixes: tuple[str, ...]) -> set[str]:
+    """The query words that ``token`` matches (by stem, in French or English)."""
+    folded = words(token)
+    if not folded:
+        return set()
+    word = folded[-1]
+    # Stemming every word of a long text is slow: only words that start like a form are stemmed.
+    if not word.startswith(prefixes):
+        return set()
+    forms = _word_forms(word)
+    return {item.word for item in query if forms & item.forms}
+
+
+def _prefixes(query: list[QueryWord]) -> tuple[str, ...]:
+    return tuple({form[:3] for item in query for form in item.forms})
+
+
+def highlight(text: str, query: list[QueryWord], *, max_words: int = SNIPPET_WORDS) -> SafeString:
+    """An excerpt of ``text`` around its first matching word, escaped, with the words that
+    match the query wrapped in ``<mark>`` (the only markup added). Callers pass plain text: any
+    markup in it is shown as text."""
+    prefixes = _prefixes(query)
+    # re.split with no group gives the separators around the tokens: pieces[i] precedes
+    # tokens[i], and pieces[-1] follows the last token.
+    pieces = _TOKEN.split(text)
+    tokens = _TOKEN.findall(text)
+    flags = [bool(_matching_words(token, query, prefixes)) for token in tokens]
+    first = next((index for index, flag in enumerate(flags) if flag), 0)
+    start = max(0, first - max_words // 3)
+    end = min(len(tokens), start + max_words)
+    start = max(0, end - max_words)
+    out = ["… " if start > 0 else escape(pieces[0].lstrip())]
+    for index in range(start, end):
+        token = escape(tokens[index])
+        out.append(f"<mark>{token}</mark>" if flags[index] else token)
+        if index + 1 < end:
+            out.append(escape(pieces[index + 1]))
+    if end < len(tokens):
+        out.append(" …")
+    elif tokens:
+        out.append(escape(pieces[-1].rstrip()))
+    return mark_safe("".join(out))  # every piece was escaped above
+
+
+def best_passage(texts: list[str], query: list[QueryWord]) -> str:
+    """The text, among ``texts`` (in order of preference), that contains the most distinct
+    query words; the first non-empty one when none matches."""
+    prefixes = _prefixes(query)
+    best, best_score = "", -1
+    for text in texts:
+        if not text:
+            continue
+        found: set[str] = set()
+        for token in _TOKEN.findall(text):
+            found |= _matching_words(token, query, prefixes)
+        if len(found) > best_score:
+            best, best_score = text, len(found)
+        if best_score == len(query):
+            break
+    return best

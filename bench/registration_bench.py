@@ -124,6 +124,47 @@ def postgres_version(server: str) -> str:
         return conn.execute("SHOW server_version").fetchone()[0]
 
 
+# --- Redis: one database number, empty before and emptied after -------------------------------
+
+
+def redis_claim(url: str) -> None:
+    """Refuse a Redis database that holds keys: the run empties it at the end."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=5)
+    keys = client.dbsize()
+    if keys:
+        raise SystemExit(f"Redis {url} holds {keys} keys; give an empty database (--redis)")
+
+
+def redis_release(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url, socket_timeout=5).flushdb()
+
+
+def mail_tasks_queued(redis_url: str | None, stage: Stage) -> int:
+    """Registration e-mails waiting in the task queue for the people of the rush (no worker
+    runs during the benchmark, so each registration must have left exactly one)."""
+    from django.db.models import Q
+
+    from ocim.training.models import Registration
+
+    ids = set(Registration.objects.filter(session_id=stage.session_id).values_list("pk", flat=True))
+    if redis_url is None:
+        from django_tasks_db.models import DBTaskResult
+
+        rows = DBTaskResult.objects.filter(
+            Q(task_path__endswith="send_registration_email"), queue_name="mail"
+        ).values_list("args_kwargs", flat=True)
+        return sum(1 for row in rows if row["args"] and row["args"][0] in ids)
+    import django_rq
+    from django_tasks_rq.backend import Job
+
+    queue = django_rq.get_queue("mail", job_class=Job)
+    return sum(1 for job in queue.get_jobs() if job.args and job.args[0] in ids)
+
+
 # --- Set-up through the project's code -----------------------------------------------------------
 
 
@@ -680,6 +721,17 @@ def main(argv: list[str] | None = None) -> int:
         default="ocim_bench_training",
         help=f"database to create and drop; must start with {DATABASE_PREFIX}",
     )
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        help="Redis for the cache, the sessions and the task queue, as in production: a "
+        "database number that must be empty; it is emptied at the end (env BENCH_REDIS_URL)",
+    )
+    parser.add_argument(
+        "--no-redis",
+        action="store_true",
+        help="the embedded set-up instead: local-memory cache, sessions and tasks in PostgreSQL",
+    )
     parser.add_argument("--keep-database", action="store_true", help="do not drop it at the end")
     parser.add_argument("--no-record", action="store_true", help="do not touch docs/")
     args = parser.parse_args(argv)
@@ -705,6 +757,10 @@ def main(argv: list[str] | None = None) -> int:
         MEDIA_ROOT=str(workdir / "media"),
         PYTHONPATH=str(ROOT),
     )
+    redis_url = None if args.no_redis else args.redis
+    if redis_url:
+        redis_claim(redis_url)
+        env["REDIS_URL"] = redis_url
     server = None
     log = workdir / "gunicorn.log"
     pg_version = postgres_version(args.postgres)
@@ -723,6 +779,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rush: {args.attempts} POSTs at once for {args.seats} seats…", flush=True)
         wall = rush(port, stage)
         failures, checks = verify(port, stage, seats=args.seats)
+        checks["mail_tasks_queued"] = mail_tasks_queued(redis_url, stage)
+        if checks["mail_tasks_queued"] != args.attempts:
+            failures.append(
+                f"{checks['mail_tasks_queued']} e-mails queued for {args.attempts} registrations"
+            )
 
         targets = [("catalogue page", stage.catalogue_path), ("bare Django view", "/bench/bare")]
         for label, path in targets:
@@ -758,6 +819,8 @@ def main(argv: list[str] | None = None) -> int:
 
                 connections.close_all()
             database_drop(args.postgres, args.database)
+        if redis_url:
+            redis_release(redis_url)
 
     latencies = [p.latency for p in stage.people if p.latency is not None]
     since_release = [p.since_release for p in stage.people if p.since_release is not None]
@@ -781,6 +844,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": facts,
         "postgresql": pg_version,
+        "redis": bool(redis_url),
         "server": {
             "workers": args.workers,
             "worker_class": args.worker_class,

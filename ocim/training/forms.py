@@ -87,6 +87,32 @@ class CatalogueFilterForm(AccessibleForm):
         return self.is_bound and any(self.data.get(name) for name in self.fields if name != "page")
 
 
+class LoadedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose answer is checked against the options the form already loaded
+    (``loaded``: primary key as text → object) instead of a query of its own."""
+
+    loaded: dict[str, object] | None = None
+
+    def to_python(self, value):
+        if self.loaded is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        option = self.loaded.get(str(value))
+        if option is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return option
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.loaded = None  # each form instance loads its own options
+        return result
+
+
 class RegistrationForm(AccessibleForm):
     """What a participant gives to register to a session (contract fields of Registration)."""
 
@@ -102,7 +128,7 @@ class RegistrationForm(AccessibleForm):
         label=_("Employer address"), widget=forms.Textarea(attrs={"rows": 3})
     )
     payer = forms.ChoiceField(label=_("Who pays for the training?"), choices=Payer.choices)
-    price_option = forms.ModelChoiceField(
+    price_option = LoadedModelChoiceField(
         label=_("Price option"),
         queryset=CoursePriceOption.objects.none(),
         empty_label=None,
@@ -145,9 +171,13 @@ class RegistrationForm(AccessibleForm):
             # A course page or its id (a submitted form needs no more than the id).
             course_id = getattr(course, "pk", course)
             options = CoursePriceOption.objects.filter(page_id=course_id).order_by("sort_order")
-        self.fields["price_option"].queryset = options
-        if not options.exists():
+        loaded = list(options)  # one read gives the choices and validates the answer
+        if not loaded:
             del self.fields["price_option"]
+            return
+        field = self.fields["price_option"]
+        field.queryset = options
+        field.loaded = {str(option.pk): option for option in loaded}
 
     def clean_employer_siret(self):
         value = "".join(self.cleaned_data.get("employer_siret", "").split())

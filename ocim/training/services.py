@@ -31,7 +31,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEText
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
@@ -163,6 +163,25 @@ def _lock_session(session_id: int) -> Session:
     return Session.objects.select_for_update().get(pk=session_id)
 
 
+def _lock_session_with_start(session_id: int) -> tuple[Session, datetime.datetime | None]:
+    """``_lock_session`` plus when the session begins, read by the same statement (one round
+    trip less under the lock; ``FOR UPDATE`` locks the session row, not its parts)."""
+    first = SessionPart.objects.filter(session_id=OuterRef("pk")).order_by("date", "start_time")
+    session = (
+        Session.objects.select_for_update()
+        .annotate(
+            first_date=Subquery(first.values("date")[:1]),
+            first_time=Subquery(first.values("start_time")[:1]),
+        )
+        .get(pk=session_id)
+    )
+    if session.first_date is None:
+        return session, None
+    return session, timezone.make_aware(
+        datetime.datetime.combine(session.first_date, session.first_time)
+    )
+
+
 def session_starts_at(session: Session) -> datetime.datetime | None:
     """When the first part of ``session`` begins (aware, in the site's time zone)."""
     # A query of its own, not ``session.parts``: on a session whose parts were prefetched with
@@ -191,7 +210,9 @@ def _seat_or_rank(session: Session) -> tuple[int | None, int | None]:
     rows = list(
         Registration.objects.filter(
             Q(seat_number__isnull=False) | Q(status=S.WAITLISTED), session=session
-        ).values_list("seat_number", "waitlist_rank")
+        )
+        .order_by()  # the model's ordering would join and sort the sessions for nothing
+        .values_list("seat_number", "waitlist_rank")
     )
     taken = {seat for seat, _rank in rows if seat is not None}
     seat = next((n for n in range(1, session.capacity + 1) if n not in taken), None)
@@ -686,10 +707,12 @@ def registration_create(
     earlier = Q(session_id=session.pk, user=user) & ~Q(status__in=INACTIVE_STATUSES)
     if key:
         earlier |= Q(idempotency_key=key)
-    found = list(Registration.objects.filter(earlier)[:2])
-    same = next((row for row in found if key and row.idempotency_key == key), None)
+    found = list(
+        Registration.objects.filter(earlier).order_by().values_list("pk", "idempotency_key")[:2]
+    )
+    same = next((pk for pk, found_key in found if key and found_key == key), None)
     if same is not None:
-        return _same_submission(same, user)
+        return _same_submission(Registration.objects.get(pk=same), user)
     if found:
         raise AlreadyRegistered()
     cleaned = _clean_data(session, data, now)
@@ -755,12 +778,11 @@ def _registration_create_locked(
     now: datetime.datetime,
     by_staff: bool = False,
 ) -> Registration:
-    # Read before taking the lock, to keep the locked part short (every other registration to
-    # this session waits for it): the start date (parts change rarely, and a schedule edit
-    # racing a registration by a few milliseconds is immaterial). "Already registered" was
-    # checked by the caller; the one-active-registration constraint catches a race.
-    starts_at = session_starts_at(Session(pk=session_id))
-    session = _lock_session(session_id)
+    # The locked part is kept short (every other registration to this session waits for it):
+    # the start date comes with the locked row, "already registered" was checked by the
+    # caller (the one-active-registration constraint catches a race), and the free seat or the
+    # next rank is one read.
+    session, starts_at = _lock_session_with_start(session_id)
     _check_open(session, now, by_staff=by_staff, starts_at=starts_at)
     if not by_staff and not session_is_invited(session, user):
         raise NotInvited()

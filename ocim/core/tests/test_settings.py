@@ -136,13 +136,16 @@ def test_database_url_switches_to_postgresql():
 def test_redis_url_switches_cache_and_task_queue_to_redis():
     out = _settings_with(
         {"REDIS_URL": "redis://127.0.0.1:6379/3"},
-        "s.CACHES['default']['BACKEND'], s.TASKS['default']['BACKEND'], "
-        "s.RQ_QUEUES['fetch']['URL']",
+        "s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], "
+        "s.TASKS['default']['BACKEND'], s.RQ_QUEUES['fetch']['USE_REDIS_CACHE'], "
+        "s.SESSION_ENGINE",
     )
     assert out.split() == [
-        "django.core.cache.backends.redis.RedisCache",
-        "django_tasks_rq.RQBackend",
+        "ocim.core.cache.RedisCache",
         "redis://127.0.0.1:6379/3",
+        "django_tasks_rq.RQBackend",
+        "default",
+        "django.contrib.sessions.backends.cached_db",
     ]
 
 

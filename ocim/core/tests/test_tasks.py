@@ -147,9 +147,17 @@ def redis_queue(settings, keep_signal_handlers):
         pytest.skip(f"{reason} (set OCIM_REQUIRE_REDIS=1 to make this a failure)")
     keys_before = set(connection.keys("*"))
     queue_name = f"test-{uuid.uuid4().hex[:12]}"
+    # As in production (settings/base.py): the queues take their client from the Redis cache.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ocim.core.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": queue_name,
+        }
+    }
     settings.RQ_QUEUES = {
-        "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60},
-        queue_name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60},
+        "default": {"USE_REDIS_CACHE": "default", "DEFAULT_TIMEOUT": 60},
+        queue_name: {"USE_REDIS_CACHE": "default", "DEFAULT_TIMEOUT": 60},
     }
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", queue_name]}
@@ -184,3 +192,23 @@ def test_rq_worker_runs_the_session_task(redis_queue):
     assert result.return_value == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == [live]
     assert queue.count == 0
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_rq_queues_share_the_cache_connection_pool(redis_queue):
+    """Queueing a task opens no connection of its own: the queue's client uses the cache's
+    pool, so a request that reads its session from Redis and queues an e-mail holds one
+    connection (django-rq alone opened a new one for every task queued)."""
+    import django_rq
+    from django.core.cache import cache
+
+    cache.set("warm", 1)  # the request has read its session through the cache
+    pool = django_rq.get_queue(redis_queue).connection.connection_pool
+    assert pool is django_rq.get_queue(redis_queue).connection.connection_pool
+    assert pool is cache._client.connection_pool
+    connections_before = pool._created_connections
+    for _ in range(3):
+        clear_expired_sessions.using(queue_name=redis_queue).enqueue()
+    assert pool._created_connections == connections_before
+    assert django_rq.get_queue(redis_queue).count == 3

@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Periodic jobs and personal-data handlers declared by this app.
         from . import jobs  # noqa: F401
+        from .page_cache import connect_signals as page_cache_connect_signals
         from .shell import connect_signals
 
         connect_signals()
+        # Here too, not only when the middleware starts: management commands change pages.
+        page_cache_connect_signals()

@@ -11,6 +11,7 @@ class PublishingConfig(AppConfig):
         # Periodic jobs of this app (the moving wall lifting, scheduled publishing) are
         # registered with the scheduler; the search index follows publication, unpublication,
         # moves and view restrictions; the editorial workflow's receivers publish an issue's
-        # approved articles with it; the magazine's section joins the account page.
-        from . import account, jobs, search_hooks  # noqa: F401
+        # approved articles with it; the magazine's section joins the account page; institutional
+        # subscribers' address ranges are kept current for the anonymous page cache.
+        from . import account, jobs, page_cache, search_hooks  # noqa: F401
         from .workflow import receivers  # noqa: F401

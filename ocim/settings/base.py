@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ocim.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers of public pages are answered from the cache before the session, auth
+    # and messages machinery (after the CSP nonce is set: see ocim/core/page_cache.py).
+    "ocim.core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,13 +113,15 @@ REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ocim.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", "ocim"),
         }
     }
     RQ_QUEUES = {
-        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in ("default", "fetch", "mail")
+        # The queues take their Redis client from the cache's pool (ocim.core.cache).
+        name: {"USE_REDIS_CACHE": "default", "DEFAULT_TIMEOUT": 600}
+        for name in ("default", "fetch", "mail")
     }
     TASKS = {
         "default": {
@@ -125,6 +130,9 @@ if REDIS_URL:
         }
     }
     INSTALLED_APPS += ["django_rq"]
+    # Sessions read from the cache, written through to the database: one query less on every
+    # signed-in request, and no session lost when Redis is flushed.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     TASKS = {
@@ -133,6 +141,11 @@ else:
             "QUEUES": ["default", "fetch", "mail"],
         }
     }
+
+# Full-response cache of public pages for anonymous readers (ocim/core/page_cache.py): how
+# long a page is kept (0 disables it), and the checks that send a reader past it.
+OCIM_PAGE_CACHE_SECONDS = env.int("OCIM_PAGE_CACHE_SECONDS", 300)
+OCIM_PAGE_CACHE_BYPASS_CHECKS = ["ocim.publishing.page_cache.institutional_subscriber"]
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

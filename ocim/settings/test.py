@@ -14,6 +14,9 @@ OCIM_FETCH_ALLOW_ADDRESSES = ["127.0.0.0/8", "::1/128"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in memory
 TEMPLATES[0]["OPTIONS"]["debug"] = True
+# The anonymous page cache is off, so query-count bounds measure rendering, not cache hits;
+# the page-cache tests switch it on themselves.
+OCIM_PAGE_CACHE_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

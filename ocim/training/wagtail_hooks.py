@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import path, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -38,13 +39,19 @@ from .roles import catalogue_permissions_grant
 @hooks.register("before_serve_page", order=100)
 def serve_training_pages(page, request, serve_args, serve_kwargs):
     """Course and catalogue pages are rendered by views that validate the query string and
-    call the catalogue selectors (no request parsing in the page models)."""
+    call the catalogue selectors (no request parsing in the page models).
+
+    They show seats left, so they are never replayed from a cache (the site's anonymous page
+    cache, a CDN, a browser without asking): a seat can go at any moment."""
     specific = page.specific
     if isinstance(specific, CoursePage):
-        return views.course_page_serve(request, specific)
-    if isinstance(specific, CourseIndexPage):
-        return views.course_index_serve(request, specific)
-    return None
+        response = views.course_page_serve(request, specific)
+    elif isinstance(specific, CourseIndexPage):
+        response = views.course_index_serve(request, specific)
+    else:
+        return None
+    patch_cache_control(response, no_cache=True)
+    return response
 
 
 # --- Trainers -----------------------------------------------------------------------------------

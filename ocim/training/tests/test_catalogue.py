@@ -76,6 +76,24 @@ def test_full_session_offers_the_waiting_list(client, index):
     assert "Rejoindre la liste d’attente" in text
 
 
+def test_seats_left_are_never_replayed_from_the_page_cache(client, index, settings):
+    settings.OCIM_PAGE_CACHE_SECONDS = 300
+    course = fx.course(index)
+    session = fx.session(course, capacity=2)
+    assert "2 places restantes" in _text(client.get(course.url))
+    assert "2 places restantes" in _text(client.get(index.url))
+
+    fx.fill(session, 2, UserFactory.create_batch(2))
+    course_page = client.get(course.url)
+    catalogue = client.get(index.url)
+
+    assert "Complet – liste d’attente" in _text(course_page)
+    assert "2 places restantes" not in _text(catalogue)
+    for response in (course_page, catalogue):
+        assert "no-cache" in response["Cache-Control"]
+        assert response.get("X-Ocim-Page-Cache") != "hit"
+
+
 def test_remote_session_says_so(client, index):
     course = fx.course(index)
     fx.session(course, remote=True)

@@ -172,10 +172,11 @@ class MagazinePage(Page):
         verbose_name_plural = _("magazines")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import issue_list_for_magazine
+        from .selectors import issue_page_for_magazine
 
         context = super().get_context(request, *args, **kwargs)
-        context["issues"] = issue_list_for_magazine(self)
+        page_obj, page_range = issue_page_for_magazine(self, request.GET.get("page"))
+        context.update(issues=page_obj.object_list, page_obj=page_obj, page_range=page_range)
         context["masthead"] = list(self.masthead.all())
         context["licence_url"] = LICENCE_URLS.get(self.licence, "")
         return context

@@ -8,6 +8,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -58,15 +59,27 @@ def issue_for_number(*, site, number: int, language: str | None = None) -> Issue
     return translation or issue
 
 
-def issue_list_for_magazine(magazine: MagazinePage) -> list[IssuePage]:
-    """The live issues of ``magazine``, newest first (by number), with their covers."""
-    return list(
+def _live_issues(magazine: MagazinePage):
+    return (
         IssuePage.objects.child_of(magazine)
         .live()
         .public()
         .select_related("cover_image")
         .order_by("-number")
     )
+
+
+ISSUES_PER_PAGE = 24
+
+
+def issue_page_for_magazine(magazine: MagazinePage, page_number) -> tuple:
+    """One page of the live issues of ``magazine`` (newest first) and the page numbers to
+    link to: ``(page_obj, page_range)``. Any ``page_number`` is accepted (non-numbers give the
+    first page, numbers out of range the last); only that page's issues are read."""
+    paginator = Paginator(_live_issues(magazine), ISSUES_PER_PAGE)
+    page_obj = paginator.get_page(page_number)
+    page_range = paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    return page_obj, list(page_range)
 
 
 @dataclass

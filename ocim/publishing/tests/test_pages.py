@@ -37,6 +37,27 @@ def test_magazine_lists_issues_newest_first(client, magazine):
     assert html.index("Les réserves") < html.index("La médiation") < html.index("Les herbiers")
 
 
+def test_magazine_pages_its_issues(client, magazine, django_assert_max_num_queries):
+    from ocim.publishing.selectors import ISSUES_PER_PAGE
+
+    for number in range(1, ISSUES_PER_PAGE + 3):
+        builders.issue(magazine, number=number, dossier_title=f"Dossier numéro {number}")
+    newest = f"Dossier numéro {ISSUES_PER_PAGE + 2}<"
+    oldest = "Dossier numéro 1<"
+
+    first = client.get(magazine.url).content.decode()
+    assert newest in first and oldest not in first
+    assert 'href="?page=2"' in first and 'rel="next"' in first
+    second = client.get(magazine.url, {"page": 2}).content.decode()
+    assert oldest in second and newest not in second
+    assert 'aria-current="page"' in second
+    # Any page value is accepted: nonsense gives the first page, too far the last.
+    assert newest in client.get(magazine.url, {"page": "abc"}).content.decode()
+    assert oldest in client.get(magazine.url, {"page": "99999999999999999999"}).content.decode()
+    with django_assert_max_num_queries(40):
+        assert client.get(magazine.url, {"page": 2}).status_code == 200
+
+
 def test_issue_groups_the_table_of_contents_by_rubric_order(client, magazine):
     issue = builders.issue(magazine, number=190)
     reperes = builders.rubric("Repères", sort_order=30)

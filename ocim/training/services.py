@@ -5,11 +5,15 @@ seat number between 1 and the session's capacity, unique in its session. The dat
 this (constraints + triggers, see ``models`` and migration 0002), so no code path can oversell.
 The services keep the common path free of database errors: they lock the row of the session
 concerned (``select_for_update``; two different sessions never wait for each other) and give
-the lowest free seat number. Should a write still collide (a path that forgot the lock), the
-``IntegrityError`` is caught and the registration retried or sent to the waiting list, never
-turned into a server error.
+the lowest free seat number. New registrations on PostgreSQL hold that row ``FOR SHARE``
+instead, so a rush of people registering to one session runs side by side, each claiming its
+seat or waiting-list rank with a transaction advisory lock (``_seat_or_rank_claimed``); every
+other change of seats takes the row ``FOR UPDATE`` and waits for them. Should a write still
+collide (a path that forgot the lock), the ``IntegrityError`` is caught and the registration
+retried or sent to the waiting list, never turned into a server error.
 
-Lock order: sessions first (by primary key when there are two), then registrations.
+Lock order: sessions first (by primary key when there are two), then claims, then
+registrations.
 
 Waiting list. When a seat frees, ``waitlist_promote_next`` offers it to the first person on the
 list: the seat is held for them (status ``offered``) until ``offer_expires_at``; they accept or

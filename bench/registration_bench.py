@@ -407,6 +407,31 @@ def rush(port: int, stage: Stage) -> float:
     return (max(ends) - released[0]) if ends else float("nan")
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time counters (/proc/stat, all CPUs): user, nice, system, idle,
+    iowait, irq, softirq, steal; empty where /proc is missing."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            return [int(value) for value in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return []
+
+
+def cpu_share(before: list[int], after: list[int]) -> dict:
+    """How the machine's CPUs spent the interval: busy (any process: client, gunicorn,
+    PostgreSQL, Redis) and idle or waiting for the disk, in percent."""
+    if not before or not after:
+        return {}
+    delta = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(delta) or 1
+    idle, iowait = delta[3], delta[4]
+    return {
+        "busy": round(100 * (total - idle - iowait) / total, 1),
+        "idle": round(100 * idle / total, 1),
+        "iowait": round(100 * iowait / total, 1),
+    }
+
+
 def answer_summary(body: str) -> str:
     """The error summary of a re-displayed form, else the page's title."""
     found = re.search(r'id="form-errors".*?</div>', body, re.S) or re.search(
@@ -640,7 +665,11 @@ def record(doc: Path, report: dict, rush_md: str, catalogue_md: str) -> None:
             f"Since the barrier's release (client thread wake-up included): p99 "
             f"{r['since_release_ms']['p99']:.0f} ms, max {r['since_release_ms']['max']:.0f} ms. "
             f"One registration in-process: {report['profile']['milliseconds']:.0f} ms, "
-            f"{report['profile']['queries']} queries.",
+            f"{report['profile']['queries']} queries. CPUs during the rush: "
+            f"{r['cpu_percent'].get('busy', '?')} % busy, {r['cpu_percent'].get('idle', '?')} % "
+            f"idle, {r['cpu_percent'].get('iowait', '?')} % waiting for the disk; "
+            f"{'Redis' if report.get('redis') else 'no Redis'} for the cache, sessions and "
+            "task queue.",
             "",
             catalogue_md,
             "",
@@ -777,7 +806,9 @@ def main(argv: list[str] | None = None) -> int:
         forms_fetch(port, stage)
 
         print(f"rush: {args.attempts} POSTs at once for {args.seats} seats…", flush=True)
+        cpu_before = cpu_times()
         wall = rush(port, stage)
+        cpu_during_rush = cpu_share(cpu_before, cpu_times())
         failures, checks = verify(port, stage, seats=args.seats)
         checks["mail_tasks_queued"] = mail_tasks_queued(redis_url, stage)
         if checks["mail_tasks_queued"] != args.attempts:
@@ -864,6 +895,7 @@ def main(argv: list[str] | None = None) -> int:
             "checks": checks,
             "failures": failures,
             "seat_collision_retries_logged": collisions,
+            "cpu_percent": cpu_during_rush,
         },
         "catalogue": [m.as_dict() for m in measures],
         "profile": {key: value for key, value in profile.items() if key != "profile"},
@@ -876,7 +908,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\nsince the barrier's release: {report['rush']['since_release_ms']}; wall "
         f"{wall:.2f} s; seat-collision retries logged: {collisions}; first to last "
         f"registration written: {checks['serialised_seconds']} s (median gap "
-        f"{checks['median_gap_ms']} ms)"
+        f"{checks['median_gap_ms']} ms); CPUs during the rush (%): {cpu_during_rush}"
     )
     print()
     print(catalogue_md)

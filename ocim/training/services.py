@@ -5,11 +5,15 @@ seat number between 1 and the session's capacity, unique in its session. The dat
 this (constraints + triggers, see ``models`` and migration 0002), so no code path can oversell.
 The services keep the common path free of database errors: they lock the row of the session
 concerned (``select_for_update``; two different sessions never wait for each other) and give
-the lowest free seat number. Should a write still collide (a path that forgot the lock), the
-``IntegrityError`` is caught and the registration retried or sent to the waiting list, never
-turned into a server error.
+the lowest free seat number. New registrations on PostgreSQL hold that row ``FOR SHARE``
+instead, so a rush of people registering to one session runs side by side, each claiming its
+seat or waiting-list rank with a transaction advisory lock (``_seat_or_rank_claimed``); every
+other change of seats takes the row ``FOR UPDATE`` and waits for them. Should a write still
+collide (a path that forgot the lock), the ``IntegrityError`` is caught and the registration
+retried or sent to the waiting list, never turned into a server error.
 
-Lock order: sessions first (by primary key when there are two), then registrations.
+Lock order: sessions first (by primary key when there are two), then claims, then
+registrations.
 
 Waiting list. When a seat frees, ``waitlist_promote_next`` offers it to the first person on the
 list: the seat is held for them (status ``offered``) until ``offer_expires_at``; they accept or
@@ -20,6 +24,7 @@ is made after the session's cut-off (``promotion_cutoff_hours`` before the start
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 from email.mime.base import MIMEBase
 from typing import Any
@@ -30,7 +35,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEText
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -182,6 +187,111 @@ def _lock_session_with_start(session_id: int) -> tuple[Session, datetime.datetim
     )
 
 
+def _share_session_with_start(session_id: int) -> tuple[Session, datetime.datetime | None]:
+    """PostgreSQL: ``_lock_session_with_start`` with a shared lock (``FOR SHARE``).
+
+    Registrations to the same session then run side by side (their commits, each waiting for
+    the disk, overlap instead of queueing behind one row lock), while every other change of
+    the session's seats (cancellation, move, promotion, capacity, staff actions) takes the row
+    ``FOR UPDATE`` and so still waits for them, and they for it. Registrations in flight keep
+    out of each other's way by claiming a seat or a rank (``_claim``); the unique constraints
+    and the capacity trigger stay the guarantee.
+    """
+    first = SessionPart.objects.filter(session_id=OuterRef("pk")).order_by("date", "start_time")
+    query = (
+        Session.objects.annotate(
+            first_date=Subquery(first.values("date")[:1]),
+            first_time=Subquery(first.values("start_time")[:1]),
+        )
+        .filter(pk=session_id)
+        .order_by()
+    )
+    sql, params = query.query.sql_with_params()
+    session = next(iter(Session.objects.raw(f"{sql} FOR SHARE", params)), None)
+    if session is None:
+        raise Session.DoesNotExist()
+    if session.first_date is None:
+        return session, None
+    return session, timezone.make_aware(
+        datetime.datetime.combine(session.first_date, session.first_time)
+    )
+
+
+def _claim_key(session_id: int, kind: str, number: int) -> int:
+    """A PostgreSQL advisory-lock key (signed 64 bits) for seat or rank ``number``."""
+    digest = hashlib.blake2b(
+        f"ocim.training.{kind}.{session_id}.{number}".encode(), digest_size=8
+    ).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+_CLAIM_SQL = {
+    # Claimed, and (read in the same statement, so with the freshest snapshot) not already
+    # held by a registration committed since this transaction last looked.
+    "seat": "SELECT pg_try_advisory_xact_lock(%s) AND NOT EXISTS (SELECT 1 FROM {table} "
+    "WHERE session_id = %s AND seat_number = %s)",
+    "rank": "SELECT pg_try_advisory_xact_lock(%s) AND NOT EXISTS (SELECT 1 FROM {table} "
+    "WHERE session_id = %s AND status = 'waitlisted' AND waitlist_rank = %s)",
+}
+
+
+def _claim(session_id: int, kind: str, number: int, *, wait: bool = False) -> bool:
+    """Claim seat or rank ``number`` until the end of the transaction (PostgreSQL advisory
+    lock): True when claimed and still free; with ``wait``, wait for the registration holding
+    the claim to end (and say nothing of whether it is free: the caller reads again)."""
+    key = _claim_key(session_id, kind, number)
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+            return True
+        sql = _CLAIM_SQL[kind].format(table=connection.ops.quote_name(Registration._meta.db_table))
+        cursor.execute(sql, [key, session_id, number])
+        return bool(cursor.fetchone()[0])
+
+
+CLAIM_ATTEMPTS = 64
+
+
+def _seat_or_rank_claimed(session: Session) -> tuple[int | None, int | None]:
+    """With ``session`` held ``FOR SHARE`` (PostgreSQL): the lowest free seat nobody else is
+    taking, else the next waiting-list rank nobody else is taking, claimed for this
+    transaction. A seat that looks free but is being taken is waited for only when no other
+    seat is free: the registration taking it may fail, and the seat must not stay empty while
+    this person goes to the waiting list."""
+    for _round in range(session.capacity + 2):
+        rows = _seat_rows(session)
+        taken = {number for number, _rank in rows if number is not None}
+        free = [n for n in range(1, session.capacity + 1) if n not in taken]
+        for number in free:
+            if _claim(session.pk, "seat", number):
+                return number, None
+        if not free:
+            break
+        # Every free seat is being taken right now: wait for the first taker to finish, then
+        # look again (with a fresh snapshot) — the seat is ours if that registration failed.
+        _claim(session.pk, "seat", free[0], wait=True)
+        if free[0] not in {number for number, _rank in _seat_rows(session) if number}:
+            return free[0], None
+    else:
+        raise ConflictError()
+    top = max((rank for _seat, rank in rows if rank is not None), default=0)
+    for rank in range(top + 1, top + 1 + CLAIM_ATTEMPTS):
+        if _claim(session.pk, "rank", rank):
+            return None, rank
+    raise ConflictError()
+
+
+def _seat_rows(session: Session) -> list[tuple[int | None, int | None]]:
+    """``(seat, rank)`` of every registration holding a seat or waiting (one read)."""
+    return list(
+        Registration.objects.filter(
+            Q(seat_number__isnull=False) | Q(status=S.WAITLISTED), session=session
+        )
+        .order_by()  # the model's ordering would join and sort the sessions for nothing
+        .values_list("seat_number", "waitlist_rank")
+    )
+
+
 def session_starts_at(session: Session) -> datetime.datetime | None:
     """When the first part of ``session`` begins (aware, in the site's time zone)."""
     # A query of its own, not ``session.parts``: on a session whose parts were prefetched with
@@ -205,15 +315,12 @@ def _lowest_free_seat(session: Session) -> int | None:
 
 
 def _seat_or_rank(session: Session) -> tuple[int | None, int | None]:
-    """With ``session`` locked: ``(lowest free seat, None)``, or ``(None, next waiting-list
-    rank)`` when the session is full — one read for both, since it runs under the lock."""
-    rows = list(
-        Registration.objects.filter(
-            Q(seat_number__isnull=False) | Q(status=S.WAITLISTED), session=session
-        )
-        .order_by()  # the model's ordering would join and sort the sessions for nothing
-        .values_list("seat_number", "waitlist_rank")
-    )
+    """With ``session`` locked (PostgreSQL: held ``FOR SHARE``, see ``_seat_or_rank_claimed``):
+    ``(lowest free seat, None)``, or ``(None, next waiting-list rank)`` when the session is
+    full — one read for both, since it runs under the lock."""
+    if connection.vendor == "postgresql":
+        return _seat_or_rank_claimed(session)
+    rows = _seat_rows(session)
     taken = {seat for seat, _rank in rows if seat is not None}
     seat = next((n for n in range(1, session.capacity + 1) if n not in taken), None)
     if seat is not None:
@@ -782,7 +889,11 @@ def _registration_create_locked(
     # the start date comes with the locked row, "already registered" was checked by the
     # caller (the one-active-registration constraint catches a race), and the free seat or the
     # next rank is one read.
-    session, starts_at = _lock_session_with_start(session_id)
+    shared = connection.vendor == "postgresql"
+    if shared:
+        session, starts_at = _share_session_with_start(session_id)
+    else:  # SQLite: one writer at a time anyway
+        session, starts_at = _lock_session_with_start(session_id)
     _check_open(session, now, by_staff=by_staff, starts_at=starts_at)
     if not by_staff and not session_is_invited(session, user):
         raise NotInvited()

@@ -224,3 +224,88 @@ def test_control_with_the_trigger_the_database_refuses_the_naive_path(people):
         if refused:
             break
     assert refused > 0, "the race never happened: the control proves nothing"
+
+
+# --- Registrations to one session run side by side ----------------------------------------------
+
+
+class _Held(Exception):
+    """Raised to roll back a registration that was held open on purpose."""
+
+
+def _hold_open_registration(session, user, *, taken, release, fail=False):
+    """In a thread: register ``user`` inside a transaction kept open until ``release`` is set
+    (its seat claimed, not yet committed); roll it back when ``fail``."""
+    outcome = {}
+    try:
+        with transaction.atomic():
+            registration = services.registration_create(
+                session=session, user=user, data=registration_data()
+            )
+            outcome["seat"] = registration.seat_number
+            taken.set()
+            assert release.wait(timeout=20)
+            if fail:
+                raise _Held()
+    except _Held:
+        outcome["rolled_back"] = True
+    finally:
+        taken.set()
+        connections.close_all()
+    return outcome
+
+
+def test_a_registration_in_flight_does_not_hold_up_the_next_one(people, monkeypatch):
+    """PostgreSQL: registrations hold the session row FOR SHARE and claim their seat, so a
+    second person does not wait for the first one's commit (and its disk write)."""
+    monkeypatch.setattr(services, "_mail_on_commit", lambda registration, kind: None)
+    session = make_session(make_course(), capacity=3)
+    taken, release = threading.Event(), threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        first = pool.submit(
+            _hold_open_registration, session, people[0], taken=taken, release=release
+        )
+        assert taken.wait(timeout=20)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # waiting for the first would fail here
+        try:
+            second = services.registration_create(
+                session=session, user=people[1], data=registration_data()
+            )
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+            release.set()
+        assert first.result(timeout=20) == {"seat": 1}
+    assert second.seat_number == 2  # the first one's seat was claimed, not yet committed
+    assert _held(session) == [1, 2]
+
+
+def test_the_last_seat_of_a_registration_that_fails_goes_to_the_next_person(people, monkeypatch):
+    """The only free seat is being taken: the next person waits for that registration rather
+    than joining the waiting list, and gets the seat when it fails."""
+    monkeypatch.setattr(services, "_mail_on_commit", lambda registration, kind: None)
+    session = make_session(make_course(), capacity=1)
+    taken, release = threading.Event(), threading.Event()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(
+            _hold_open_registration, session, people[0], taken=taken, release=release, fail=True
+        )
+        assert taken.wait(timeout=20)
+
+        def second_person():
+            try:
+                return services.registration_create(
+                    session=session, user=people[1], data=registration_data()
+                )
+            finally:
+                connections.close_all()
+
+        second = pool.submit(second_person)
+        time.sleep(0.3)
+        assert not second.done(), "the second person did not wait for the seat being taken"
+        release.set()
+        assert first.result(timeout=20) == {"seat": 1, "rolled_back": True}
+        registration = second.result(timeout=20)
+    assert (registration.status, registration.seat_number) == ("confirmed", 1)
+    assert _held(session) == [1]

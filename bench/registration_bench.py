@@ -432,6 +432,44 @@ def cpu_share(before: list[int], after: list[int]) -> dict:
     }
 
 
+def process_times() -> dict[int, tuple[str, int, float]]:
+    """Every process's name, parent and CPU seconds so far (/proc/<pid>/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                raw = stat.read()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        found[int(entry)] = (name, int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks)
+    return found
+
+
+def cpu_by_program(before: dict, after: dict, server_pid: int) -> dict[str, float]:
+    """CPU milliseconds spent between two ``process_times`` snapshots, by program: this
+    client, gunicorn (master and workers), PostgreSQL, Redis, everything else."""
+    spent: dict[str, float] = {}
+    for pid, (name, parent, seconds) in after.items():
+        used = seconds - (before[pid][2] if pid in before else 0.0)
+        if pid == os.getpid():
+            program = "client"
+        elif pid == server_pid or parent == server_pid:
+            program = "gunicorn"
+        elif name.startswith("postgres"):
+            program = "postgresql"
+        elif name.startswith("redis"):
+            program = "redis"
+        else:
+            program = "other"
+        spent[program] = spent.get(program, 0.0) + used * 1000
+    return {program: round(ms) for program, ms in sorted(spent.items())}
+
+
 def answer_summary(body: str) -> str:
     """The error summary of a re-displayed form, else the page's title."""
     found = re.search(r'id="form-errors".*?</div>', body, re.S) or re.search(
@@ -806,9 +844,12 @@ def main(argv: list[str] | None = None) -> int:
         forms_fetch(port, stage)
 
         print(f"rush: {args.attempts} POSTs at once for {args.seats} seats…", flush=True)
-        cpu_before = cpu_times()
+        cpu_before, programs_before = cpu_times(), process_times()
         wall = rush(port, stage)
         cpu_during_rush = cpu_share(cpu_before, cpu_times())
+        cpu_during_rush["ms_by_program"] = cpu_by_program(
+            programs_before, process_times(), server.pid
+        )
         failures, checks = verify(port, stage, seats=args.seats)
         checks["mail_tasks_queued"] = mail_tasks_queued(redis_url, stage)
         if checks["mail_tasks_queued"] != args.attempts:

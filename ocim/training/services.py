@@ -24,6 +24,7 @@ is made after the session's cut-off (``promotion_cutoff_hours`` before the start
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import logging
 from email.mime.base import MIMEBase
@@ -187,6 +188,52 @@ def _lock_session_with_start(session_id: int) -> tuple[Session, datetime.datetim
     )
 
 
+# What a registration reads of its session, under the shared lock (``_share_session_with_start``).
+_SHARED_SESSION_FIELDS = (
+    "id",
+    "course_id",
+    "status",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "approval_required",
+    "is_private",
+)
+
+
+def _shared_session_fields() -> list:
+    """The fields of ``_SHARED_SESSION_FIELDS`` in the model's order (``Model.from_db`` reads
+    the values in that order)."""
+    return [f for f in Session._meta.concrete_fields if f.attname in _SHARED_SESSION_FIELDS]
+
+
+@functools.cache
+def _shared_session_sql(vendor: str) -> str:
+    """The statement of ``_share_session_with_start``, written once per process (building it
+    through the ORM on every registration cost more than running it)."""
+    quote = connection.ops.quote_name
+    session_table = quote(Session._meta.db_table)
+    part_table = quote(SessionPart._meta.db_table)
+    columns = ", ".join(
+        f"{session_table}.{quote(field.column)}" for field in _shared_session_fields()
+    )
+
+    # Names from the models' metadata only (no input reaches this text).
+    def first(column: str) -> str:
+        return (
+            f"(SELECT {quote(column)} FROM {part_table} "  # noqa: S608
+            f"WHERE {part_table}.{quote('session_id')}"
+            f" = {session_table}.{quote('id')} ORDER BY {quote('date')}, {quote('start_time')}"
+            " LIMIT 1)"
+        )
+
+    return (
+        f"SELECT {columns}, {first('date')}, {first('start_time')} "  # noqa: S608
+        f"FROM {session_table} "
+        f"WHERE {session_table}.{quote('id')} = %s FOR SHARE OF {session_table}"
+    )
+
+
 def _share_session_with_start(session_id: int) -> tuple[Session, datetime.datetime | None]:
     """PostgreSQL: ``_lock_session_with_start`` with a shared lock (``FOR SHARE``).
 
@@ -196,25 +243,22 @@ def _share_session_with_start(session_id: int) -> tuple[Session, datetime.dateti
     ``FOR UPDATE`` and so still waits for them, and they for it. Registrations in flight keep
     out of each other's way by claiming a seat or a rank (``_claim``); the unique constraints
     and the capacity trigger stay the guarantee.
+
+    The session comes back with the fields a registration needs; any other field is deferred
+    (read from the database if something asks for it), never guessed.
     """
-    first = SessionPart.objects.filter(session_id=OuterRef("pk")).order_by("date", "start_time")
-    query = (
-        Session.objects.annotate(
-            first_date=Subquery(first.values("date")[:1]),
-            first_time=Subquery(first.values("start_time")[:1]),
-        )
-        .filter(pk=session_id)
-        .order_by()
-    )
-    sql, params = query.query.sql_with_params()
-    session = next(iter(Session.objects.raw(f"{sql} FOR SHARE", params)), None)
-    if session is None:
+    with connection.cursor() as cursor:
+        cursor.execute(_shared_session_sql(connection.vendor), [session_id])
+        row = cursor.fetchone()
+    if row is None:
         raise Session.DoesNotExist()
-    if session.first_date is None:
+    names = [field.attname for field in _shared_session_fields()]
+    count = len(names)
+    session = Session.from_db(connection.alias, names, row[:count])
+    first_date, first_time = row[count:]
+    if first_date is None:
         return session, None
-    return session, timezone.make_aware(
-        datetime.datetime.combine(session.first_date, session.first_time)
-    )
+    return session, timezone.make_aware(datetime.datetime.combine(first_date, first_time))
 
 
 def _claim_key(session_id: int, kind: str, number: int) -> int:
@@ -226,12 +270,14 @@ def _claim_key(session_id: int, kind: str, number: int) -> int:
 
 
 _CLAIM_SQL = {
-    # Claimed, and (read in the same statement, so with the freshest snapshot) not already
-    # held by a registration committed since this transaction last looked.
-    "seat": "SELECT pg_try_advisory_xact_lock(%s) AND NOT EXISTS (SELECT 1 FROM {table} "
-    "WHERE session_id = %s AND seat_number = %s)",
-    "rank": "SELECT pg_try_advisory_xact_lock(%s) AND NOT EXISTS (SELECT 1 FROM {table} "
-    "WHERE session_id = %s AND status = 'waitlisted' AND waitlist_rank = %s)",
+    # Not held by a registration committed since this transaction last looked (read in the
+    # same statement, with the freshest snapshot), and then — only then: a claim on a taken
+    # number, kept while waiting for another, could close a cycle of waits — claimed.
+    "seat": "SELECT CASE WHEN EXISTS (SELECT 1 FROM {table} WHERE session_id = %s "
+    "AND seat_number = %s) THEN false ELSE pg_try_advisory_xact_lock(%s) END",
+    "rank": "SELECT CASE WHEN EXISTS (SELECT 1 FROM {table} WHERE session_id = %s "
+    "AND status = 'waitlisted' AND waitlist_rank = %s) THEN false "
+    "ELSE pg_try_advisory_xact_lock(%s) END",
 }
 
 
@@ -242,10 +288,17 @@ def _claim(session_id: int, kind: str, number: int, *, wait: bool = False) -> bo
     key = _claim_key(session_id, kind, number)
     with connection.cursor() as cursor:
         if wait:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+            # Wait for the holder without keeping anything: a waiter that kept the claim it
+            # waited for could wait next for a seat whose holder waits for that claim
+            # (deadlock). A shared session-level lock waits for the holder's transaction to
+            # end, then is given back at once, in the same statement (so nothing can come
+            # between the two); waiters do not wait for each other.
+            cursor.execute(
+                "SELECT pg_advisory_lock_shared(%s), pg_advisory_unlock_shared(%s)", [key, key]
+            )
             return True
         sql = _CLAIM_SQL[kind].format(table=connection.ops.quote_name(Registration._meta.db_table))
-        cursor.execute(sql, [key, session_id, number])
+        cursor.execute(sql, [session_id, number, key])
         return bool(cursor.fetchone()[0])
 
 
@@ -268,10 +321,8 @@ def _seat_or_rank_claimed(session: Session) -> tuple[int | None, int | None]:
         if not free:
             break
         # Every free seat is being taken right now: wait for the first taker to finish, then
-        # look again (with a fresh snapshot) — the seat is ours if that registration failed.
+        # look again (with a fresh snapshot) — the seat is free again if it failed.
         _claim(session.pk, "seat", free[0], wait=True)
-        if free[0] not in {number for number, _rank in _seat_rows(session) if number}:
-            return free[0], None
     else:
         raise ConflictError()
     top = max((rank for _seat, rank in rows if rank is not None), default=0)

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from ocim.core import views as core_views
+from ocim.core.api import API_PATH, api
 
 urlpatterns = [
     path("", RedirectView.as_view(url=f"/{settings.LANGUAGE_CODE}/", permanent=False)),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("sitemap.xml", core_views.sitemap, name="sitemap"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path(API_PATH, api.urls),
 ]
 
 urlpatterns += i18n_patterns(

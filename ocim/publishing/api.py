@@ -1,20 +1,28 @@
-"""The public, read-only JSON API of the magazine and the news (version 1).
+"""The public, read-only API of the magazine and the news: the ``/publishing/`` router of the
+platform API (``ocim.core.api``, served at ``/api/v1/``), added when this module is imported by
+``PublishingConfig.ready()``.
 
-Plain Django views returning JSON. The reader of the API is anonymous, whoever calls it: an
-article's ``body`` and ``pdf_url`` are given only when its full text is open to everyone
+The reader of the API is anonymous, whoever calls it: an article's ``body`` and ``pdf_url`` are
+given only when its full text is open to everyone
 (``selectors_channels.article_open_to_everyone``), and are ``null`` otherwise. Drafts and pages
 behind a view restriction never appear. Bad query parameters give a 400 with a message, unknown
-ids a 404, both as JSON.
+ids a 404, both as JSON (``{"error": ..., "status": ...}``, see ``ocim.core.api``).
 """
 
-from __future__ import annotations
+import datetime as dt
+import re
+from typing import Annotated
 
-from django.http import JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import BeforeValidator
 from wagtail.models import Site
 from wagtail.rich_text import expand_db_html
+
+from ocim.core.api import Error, api, bad_parameter
 
 from .models import LICENCE_URLS, NewsCategory, NewsKind
 from .selectors_channels import (
@@ -38,51 +46,181 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 # Beyond this an offset is a mistake (and some databases overflow on huge numbers).
 MAX_OFFSET = 1_000_000
+# Ids and numbers are database integers: larger values cannot exist (and would overflow).
+MAX_ID = 2**31 - 1
+# Longest accepted category identifier (a slug field), and its characters.
+MAX_SLUG = 120
+SLUG = re.compile(r"[-\w]+")
+
+router = Router(tags=["publishing"])
 
 
-class BadRequest(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# --- Query parameters -----------------------------------------------------------------------
 
 
-def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": message, "status": status}, status=status)
+def _whole_number(name: str, *, default: int, minimum: int, maximum: int, description: str):
+    """A query parameter holding a whole number within bounds: ASCII digits only (no sign, no
+    decimals, no full-width digits), empty meaning the default."""
 
-
-def _not_found() -> JsonResponse:
-    return _error(_("Not found."), 404)
-
-
-def _json(data, *, status: int = 200) -> JsonResponse:
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    # Same answer for everyone: shared caches may keep it for a while.
-    response["Cache-Control"] = "public, max-age=300"
-    return response
-
-
-def _integer(request, name: str, *, default: int, minimum: int, maximum: int) -> int:
-    raw = request.GET.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
-        raise BadRequest(
+    def parse(value):
+        if value is None or value == "":
+            return default
+        text = str(value)
+        if text.isascii() and text.isdigit() and len(text) <= 12:
+            number = int(text)
+            if minimum <= number <= maximum:
+                return number
+        raise bad_parameter(
             _("“%(name)s” must be a whole number from %(minimum)s to %(maximum)s.")
             % {"name": name, "minimum": minimum, "maximum": maximum}
         )
-    value = int(raw)
-    if not minimum <= value <= maximum:
-        raise BadRequest(
-            _("“%(name)s” must be a whole number from %(minimum)s to %(maximum)s.")
-            % {"name": name, "minimum": minimum, "maximum": maximum}
+
+    query = Query(default, ge=minimum, le=maximum, description=description)
+    return Annotated[int, BeforeValidator(parse), query]
+
+
+LimitQuery = _whole_number(
+    "limit",
+    default=DEFAULT_LIMIT,
+    minimum=1,
+    maximum=MAX_LIMIT,
+    description=f"Results per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+)
+OffsetQuery = _whole_number(
+    "offset",
+    default=0,
+    minimum=0,
+    maximum=MAX_OFFSET,
+    description="Results to skip, 0 to 1,000,000 (default 0).",
+)
+
+
+def _parse_kind(value):
+    if value is None or value == "":
+        return None
+    if value not in NewsKind.values:
+        raise bad_parameter(
+            _("“kind” must be one of: %(values)s.") % {"values": ", ".join(NewsKind.values)}
         )
     return value
 
 
-def _pagination(request) -> tuple[int, int]:
-    limit = _integer(request, "limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT)
-    offset = _integer(request, "offset", default=0, minimum=0, maximum=MAX_OFFSET)
-    return limit, offset
+KindQuery = Annotated[
+    str | None,
+    BeforeValidator(_parse_kind),
+    Query(None, description=f"Only this kind: one of {', '.join(NewsKind.values)}."),
+]
+CategoryQuery = Annotated[
+    str | None, Query(None, description="Only this category (its identifier).")
+]
+
+
+# --- Schemas (what the OpenAPI schema documents) -------------------------------------------
+
+
+class Person(Schema):
+    name: str
+    affiliation: str
+    orcid: str | None
+
+
+class Paginated(Schema):
+    count: int
+    limit: int
+    offset: int
+    next: str | None
+    previous: str | None
+
+
+class IssueSummary(Schema):
+    number: int
+    title: str
+    dossier_title: str
+    period: str
+    publication_date: dt.date
+    url: str | None
+    api_url: str
+
+
+class ArticleSummary(Schema):
+    id: int
+    title: str
+    translated_title: str
+    rubric: str | None
+    authors: list[Person]
+    issue: int | None
+    pages: str | None
+    doi: str | None
+    abstract: str | None
+    full_text_available: bool
+    opens_on: dt.date | None
+    url: str | None
+    api_url: str
+
+
+class Abstract(Schema):
+    language: str
+    text: str
+
+
+class ArticleDetail(ArticleSummary):
+    issue: IssueSummary | None
+    abstracts: list[Abstract]
+    keywords: list[str]
+    licence: str | None
+    licence_url: str | None
+    published_on: dt.date | None
+    body: str | None  # null unless the full text is open to everyone
+    pdf_url: str | None  # null unless the full text is open to everyone
+
+
+class IssueDetail(IssueSummary):
+    guest_editors: str
+    editorial: str
+    full_text_available: bool
+    pdf_url: str | None
+    articles: list[ArticleSummary]
+
+
+class Category(Schema):
+    slug: str
+    name: str
+
+
+class NewsSummary(Schema):
+    id: int
+    title: str
+    kind: str
+    date: dt.date
+    category: Category | None
+    tags: list[str]
+    authors: list[Person]
+    lead: str
+    url: str | None
+    api_url: str
+
+
+class NewsDetail(NewsSummary):
+    body: str
+
+
+class IssueList(Paginated):
+    results: list[IssueSummary]
+
+
+class ArticleList(Paginated):
+    results: list[ArticleSummary]
+
+
+class NewsList(Paginated):
+    results: list[NewsSummary]
+
+
+# --- Representations ------------------------------------------------------------------------
+
+
+def _absolute(request, url: str | None) -> str | None:
+    return request.build_absolute_uri(url) if url else None
 
 
 def _page_links(request, *, total: int, limit: int, offset: int) -> dict:
@@ -101,30 +239,31 @@ def _page_links(request, *, total: int, limit: int, offset: int) -> dict:
     }
 
 
-def api_view(view):
-    """GET/HEAD only; ``BadRequest`` becomes a 400 JSON answer."""
-
-    @require_safe
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except BadRequest as error:
-            return _error(error.message, 400)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+def _shared(response: HttpResponse) -> None:
+    # Same answer for everyone: shared caches may keep it for a while.
+    response["Cache-Control"] = "public, max-age=300"
 
 
-# Ids and numbers are database integers: larger values cannot exist (and would overflow).
-MAX_ID = 2**31 - 1
+def _queryset_page(request, response, queryset, summarise, *, limit: int, offset: int) -> dict:
+    """``_page`` of a queryset: counted, then sliced."""
+    return _page(
+        request,
+        response,
+        total=queryset.count(),
+        items=queryset[offset : offset + limit],
+        summarise=summarise,
+        limit=limit,
+        offset=offset,
+    )
 
 
-def _absolute(request, url: str | None) -> str | None:
-    return request.build_absolute_uri(url) if url else None
-
-
-# --- Representations ------------------------------------------------------------------------
+def _page(request, response, *, total: int, items, summarise, limit: int, offset: int) -> dict:
+    """A page of a list: the links, the count and ``summarise(request, item)`` per item."""
+    _shared(response)
+    return {
+        **_page_links(request, total=total, limit=limit, offset=offset),
+        "results": [summarise(request, item) for item in items],
+    }
 
 
 def _person(person) -> dict:
@@ -141,18 +280,16 @@ def _issue_summary(request, issue) -> dict:
         "title": issue.title,
         "dossier_title": issue.dossier_title,
         "period": issue.period_label,
-        "publication_date": issue.publication_date.isoformat(),
+        "publication_date": issue.publication_date,
         "url": _absolute(request, issue.get_url(request=request)),
         "api_url": request.build_absolute_uri(
-            reverse("publishing:api_issue_detail", args=[issue.number])
+            reverse("api:publishing_issue_detail", args=[issue.number])
         ),
     }
 
 
 def _article_summary(request, article) -> dict:
     issue, _magazine = article._publishing_parents
-    is_open = article_open_to_everyone(article)
-    opens_on = article_opens_on_for_channels(article)
     return {
         "id": article.pk,
         "title": article.title,
@@ -163,11 +300,11 @@ def _article_summary(request, article) -> dict:
         "pages": article.page_range or None,
         "doi": article.doi or None,
         "abstract": article_abstract(article) or None,
-        "full_text_available": is_open,
-        "opens_on": opens_on.isoformat() if opens_on else None,
+        "full_text_available": article_open_to_everyone(article),
+        "opens_on": article_opens_on_for_channels(article),
         "url": _absolute(request, article.get_url(request=request)),
         "api_url": request.build_absolute_uri(
-            reverse("publishing:api_article_detail", args=[article.pk])
+            reverse("api:publishing_article_detail", args=[article.pk])
         ),
     }
 
@@ -188,7 +325,7 @@ def _article_detail(request, article) -> dict:
             + article.free_keyword_list,
             "licence": licence or None,
             "licence_url": LICENCE_URLS.get(licence) or None,
-            "published_on": issue.publication_date.isoformat() if issue else None,
+            "published_on": issue.publication_date if issue else None,
             # The full text and its PDF: only when everyone may read them.
             "body": article_body_html(article) if is_open else None,
             "pdf_url": (
@@ -206,7 +343,7 @@ def _news_summary(request, news) -> dict:
         "id": news.pk,
         "title": news.title,
         "kind": news.kind,
-        "date": news.date.isoformat(),
+        "date": news.date,
         "category": (
             {"slug": news.category.slug, "name": news.category.name} if news.category else None
         ),
@@ -215,40 +352,58 @@ def _news_summary(request, news) -> dict:
         "lead": news.lead,
         "url": _absolute(request, news.get_url(request=request)),
         "api_url": request.build_absolute_uri(
-            reverse("publishing:api_news_detail", args=[news.pk])
+            reverse("api:publishing_news_detail", args=[news.pk])
         ),
     }
 
 
-# --- Views ------------------------------------------------------------------------------------
+# --- Operations -----------------------------------------------------------------------------
 
 
 def _magazine(request):
-    return magazine_for_channels(Site.find_for_request(request))
-
-
-@api_view
-def issue_list(request):
-    """The issues, latest first: ``?limit=`` (1 to 100, default 20) and ``?offset=``."""
-    limit, offset = _pagination(request)
-    magazine = _magazine(request)
+    magazine = magazine_for_channels(Site.find_for_request(request))
     if magazine is None:
-        return _not_found()
+        raise Http404
+    return magazine
+
+
+def _news_index(request):
+    news_index = news_index_for_channels(Site.find_for_request(request))
+    if news_index is None:
+        raise Http404
+    return news_index
+
+
+def _valid_id(value: int) -> int:
+    if not 1 <= value <= MAX_ID:
+        raise Http404
+    return value
+
+
+@router.get(
+    "/issues/", response={200: IssueList, 400: Error, 404: Error}, url_name="publishing_issue_list"
+)
+def issue_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    limit: LimitQuery,
+    offset: OffsetQuery,
+):
+    """The issues, latest first."""
+    magazine = _magazine(request)
     issues = issue_list_for_channels(magazine)
-    total = issues.count()
-    results = [_issue_summary(request, issue) for issue in issues[offset : offset + limit]]
-    return _json(
-        {**_page_links(request, total=total, limit=limit, offset=offset), "results": results}
-    )
+    return _queryset_page(request, response, issues, _issue_summary, limit=limit, offset=offset)
 
 
-@api_view
-def issue_detail(request, number: int):
+@router.get(
+    "/issues/{number}/", response={200: IssueDetail, 404: Error}, url_name="publishing_issue_detail"
+)
+def issue_detail(request: HttpRequest, response: HttpResponse, number: int):
     """One issue with its table of contents (no full text)."""
     magazine = _magazine(request)
-    issue = issue_for_channels(magazine, number=number) if magazine and number <= MAX_ID else None
+    issue = issue_for_channels(magazine, number=_valid_id(number))
     if issue is None:
-        return _not_found()
+        raise Http404
     articles = articles_by_issue([issue], magazine)[issue.pk]
     is_open = issue_open_to_everyone(issue)
     data = _issue_summary(request, issue)
@@ -265,77 +420,95 @@ def issue_detail(request, number: int):
             "articles": [_article_summary(request, article) for article in articles],
         }
     )
-    return _json(data)
+    _shared(response)
+    return data
 
 
-@api_view
-def article_list(request):
-    """The articles, latest issue first: ``?limit=`` and ``?offset=``."""
-    limit, offset = _pagination(request)
+@router.get(
+    "/articles/",
+    response={200: ArticleList, 400: Error, 404: Error},
+    url_name="publishing_article_list",
+)
+def article_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    limit: LimitQuery,
+    offset: OffsetQuery,
+):
+    """The articles, latest issue first; no full text in the list."""
     magazine = _magazine(request)
-    if magazine is None:
-        return _not_found()
     total, articles = article_list_for_channels(magazine, offset=offset, limit=limit)
-    return _json(
-        {
-            **_page_links(request, total=total, limit=limit, offset=offset),
-            "results": [_article_summary(request, article) for article in articles],
-        }
+    return _page(
+        request,
+        response,
+        total=total,
+        items=articles,
+        summarise=_article_summary,
+        limit=limit,
+        offset=offset,
     )
 
 
-@api_view
-def article_detail(request, pk: int):
-    """One article: metadata, abstracts, keywords; ``body`` and ``pdf_url`` when open."""
-    article = article_for_channels(pk) if pk <= MAX_ID else None
+@router.get(
+    "/articles/{pk}/",
+    response={200: ArticleDetail, 404: Error},
+    url_name="publishing_article_detail",
+)
+def article_detail(request: HttpRequest, response: HttpResponse, pk: int):
+    """One article: metadata, abstracts, keywords; ``body`` and ``pdf_url`` only when its full
+    text is open to everyone (``null`` otherwise, whoever asks)."""
+    article = article_for_channels(_valid_id(pk))
     if article is None:
-        return _not_found()
-    return _json(_article_detail(request, article))
+        raise Http404
+    _shared(response)
+    return _article_detail(request, article)
 
 
-def _news_filters(request) -> tuple[str | None, int | None]:
-    kind = request.GET.get("kind") or None
-    if kind is not None and kind not in NewsKind.values:
-        raise BadRequest(
-            _("“kind” must be one of: %(values)s.") % {"values": ", ".join(NewsKind.values)}
-        )
-    category_id = None
-    slug = request.GET.get("category") or None
-    if slug is not None:
-        category_id = (
-            NewsCategory.objects.filter(slug=slug[:120]).values_list("pk", flat=True).first()
-        )
-        if category_id is None:
-            raise BadRequest(_("There is no news category “%(slug)s”.") % {"slug": slug[:120]})
-    return kind, category_id
-
-
-@api_view
-def news_list(request):
-    """The news and web articles, newest first: ``?limit=``, ``?offset=``, ``?kind=`` (news or
-    article) and ``?category=`` (a category identifier)."""
-    limit, offset = _pagination(request)
-    kind, category_id = _news_filters(request)
-    news_index = news_index_for_channels(Site.find_for_request(request))
-    if news_index is None:
-        return _not_found()
-    news = news_list_for_channels(news_index, kind=kind, category_id=category_id)
-    total = news.count()
-    return _json(
-        {
-            **_page_links(request, total=total, limit=limit, offset=offset),
-            "results": [_news_summary(request, item) for item in news[offset : offset + limit]],
-        }
+def _category_id(slug: str | None) -> int | None:
+    if not slug:
+        return None
+    slug = slug[:MAX_SLUG]
+    # Only a possible identifier reaches the database (PostgreSQL refuses NUL characters).
+    category_id = (
+        NewsCategory.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if SLUG.fullmatch(slug)
+        else None
     )
+    if category_id is None:
+        raise HttpError(400, _("There is no news category “%(slug)s”.") % {"slug": slug})
+    return category_id
 
 
-@api_view
-def news_detail(request, pk: int):
+@router.get(
+    "/news/", response={200: NewsList, 400: Error, 404: Error}, url_name="publishing_news_list"
+)
+def news_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    limit: LimitQuery,
+    offset: OffsetQuery,
+    kind: KindQuery,
+    category: CategoryQuery,
+):
+    """The news and web articles, newest first."""
+    category_id = _category_id(category)
+    news_index = _news_index(request)
+    news = news_list_for_channels(news_index, kind=kind, category_id=category_id)
+    return _queryset_page(request, response, news, _news_summary, limit=limit, offset=offset)
+
+
+@router.get(
+    "/news/{pk}/", response={200: NewsDetail, 404: Error}, url_name="publishing_news_detail"
+)
+def news_detail(request: HttpRequest, response: HttpResponse, pk: int):
     """One news item with its body (news are public)."""
-    news_index = news_index_for_channels(Site.find_for_request(request))
-    news = news_for_channels(news_index, pk) if news_index and pk <= MAX_ID else None
+    news = news_for_channels(_news_index(request), _valid_id(pk))
     if news is None:
-        return _not_found()
+        raise Http404
     data = _news_summary(request, news)
     data["body"] = str(news.body.render_as_block()) if news.body else ""
-    return _json(data)
+    _shared(response)
+    return data
+
+
+api.add_router("/publishing/", router)

@@ -12,6 +12,7 @@ class PublishingConfig(AppConfig):
         # registered with the scheduler; the search index follows publication, unpublication,
         # moves and view restrictions; the editorial workflow's receivers publish an issue's
         # approved articles with it; the magazine's section joins the account page; institutional
-        # subscribers' address ranges are kept current for the anonymous page cache.
-        from . import account, jobs, page_cache, search_hooks  # noqa: F401
+        # subscribers' address ranges are kept current for the anonymous page cache; the API's
+        # router joins the platform API (before the URLconf is loaded).
+        from . import account, api, jobs, page_cache, search_hooks  # noqa: F401
         from .workflow import receivers  # noqa: F401

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import api, feeds, views
+from . import feeds, views
 from .search import views as search_views
 
 app_name = "publishing"
@@ -12,7 +12,7 @@ urlpatterns = [
     path("lettre/numero/<int:number>/", views.issue_by_number, name="issue_by_number"),
     path(_("lettre/<int:pk>/follow/"), views.magazine_follow, name="magazine_follow"),
     path(_("lettre/search/"), search_views.search, name="search"),
-    # Feeds and the public API (channels): same paths in every language.
+    # Feeds (channels): same paths in every language. The API is in api.py (/api/v1/).
     path("lettre/feeds/issues/rss/", feeds.latest_issues_rss, name="feed_issues_rss"),
     path("lettre/feeds/issues/atom/", feeds.latest_issues_atom, name="feed_issues_atom"),
     path("lettre/feeds/articles/rss/", feeds.latest_articles_rss, name="feed_articles_rss"),
@@ -29,10 +29,4 @@ urlpatterns = [
         feeds.latest_news_atom,
         name="feed_news_category_atom",
     ),
-    path("lettre/api/v1/issues/", api.issue_list, name="api_issue_list"),
-    path("lettre/api/v1/issues/<int:number>/", api.issue_detail, name="api_issue_detail"),
-    path("lettre/api/v1/articles/", api.article_list, name="api_article_list"),
-    path("lettre/api/v1/articles/<int:pk>/", api.article_detail, name="api_article_detail"),
-    path("lettre/api/v1/news/", api.news_list, name="api_news_list"),
-    path("lettre/api/v1/news/<int:pk>/", api.news_detail, name="api_news_detail"),
 ]

@@ -113,8 +113,16 @@ def one_request(conn: http.client.HTTPConnection, path: str) -> tuple[int, int]:
     return response.status, len(body)
 
 
-def load(port: int, measure: Measure, *, concurrency: int, seconds: float) -> Measure:
-    """Hit ``measure.path`` from ``concurrency`` threads for ``seconds``; fills ``measure``."""
+def load(
+    port: int,
+    measure: Measure,
+    *,
+    concurrency: int,
+    seconds: float,
+    next_path=None,
+) -> Measure:
+    """Hit ``measure.path`` (or, given ``next_path``, the path it returns for each request)
+    from ``concurrency`` threads for ``seconds``; fills ``measure``."""
     lock = threading.Lock()
     start_barrier = threading.Barrier(concurrency + 1)
     stop_at = [0.0]
@@ -124,9 +132,10 @@ def load(port: int, measure: Measure, *, concurrency: int, seconds: float) -> Me
         latencies, errors, received = [], {}, 0
         start_barrier.wait()
         while time.perf_counter() < stop_at[0]:
+            path = next_path() if next_path else measure.path
             began = time.perf_counter()
             try:
-                status, size = one_request(conn, measure.path)
+                status, size = one_request(conn, path)
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
                 key = exc.__class__.__name__

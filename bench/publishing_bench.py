@@ -59,9 +59,9 @@ from bench.http_bench import (  # noqa: E402  (needs the path above)
     HOST,
     Measure,
     free_port,
+    load,
     machine_facts,
     markdown_table,
-    one_request,
     run_manage,
     wait_until_up,
 )
@@ -207,8 +207,6 @@ def load_paths(
     threads), with ``bust`` a query string never sent before (``?bench=<n>``), which the page
     cache passes by and the pages ignore."""
     lock = threading.Lock()
-    start_barrier = threading.Barrier(concurrency + 1)
-    stop_at = [0.0]
     cursor = itertools.cycle(paths)
     counter = itertools.count(1)
 
@@ -217,43 +215,7 @@ def load_paths(
             path = next(cursor)
             return f"{path}?bench={next(counter)}" if bust else path
 
-    def worker():
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        latencies, errors, received = [], {}, 0
-        start_barrier.wait()
-        while time.perf_counter() < stop_at[0]:
-            path = next_path()
-            began = time.perf_counter()
-            try:
-                status, size = one_request(conn, path)
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                key = exc.__class__.__name__
-                errors[key] = errors.get(key, 0) + 1
-                continue
-            took = time.perf_counter() - began
-            if status == 200:
-                latencies.append(took)
-                received += size
-            else:
-                errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
-        conn.close()
-        with lock:
-            measure.latencies.extend(latencies)
-            measure.bytes_received += received
-            for key, count in errors.items():
-                measure.errors[key] = measure.errors.get(key, 0) + count
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    began = time.perf_counter()
-    stop_at[0] = began + seconds
-    start_barrier.wait()
-    for thread in threads:
-        thread.join(timeout=seconds + 60)
-    measure.seconds = time.perf_counter() - began
-    return measure
+    return load(port, measure, concurrency=concurrency, seconds=seconds, next_path=next_path)
 
 
 def cache_status(port: int, path: str) -> tuple[int, str, str]:

@@ -1021,6 +1021,40 @@ def registration_attendance_record(
     return registration
 
 
+def _registration_mark_cancelled(
+    registration: Registration, *, now, actor, reason: str, by_staff: bool, **audit_data: Any
+) -> str:
+    """Cancel ``registration`` (its seat or rank given up) and audit it; returns its previous
+    status. The caller holds the session's lock and decides what the freed seat becomes."""
+    previous, seat = registration.status, registration.seat_number
+    registration.status = S.CANCELLED
+    registration.seat_number = None
+    registration.waitlist_rank = None
+    registration.offer_expires_at = None
+    registration.cancelled_at = now
+    registration.save(
+        update_fields=[
+            "status",
+            "seat_number",
+            "waitlist_rank",
+            "offer_expires_at",
+            "cancelled_at",
+            "updated_at",
+        ]
+    )
+    _audit(
+        "cancelled",
+        registration,
+        actor,
+        previous=previous,
+        seat=seat,
+        reason=reason,
+        by_staff=by_staff,
+        **audit_data,
+    )
+    return previous
+
+
 def registration_cancel(
     *,
     registration: Registration,
@@ -1053,30 +1087,8 @@ def registration_cancel(
             deadline = cancellation_deadline(session)
             if deadline is not None and now > deadline:
                 raise CancellationTooLate(extra={"deadline": deadline.isoformat()})
-        previous, seat = registration.status, registration.seat_number
-        registration.status = S.CANCELLED
-        registration.seat_number = None
-        registration.waitlist_rank = None
-        registration.offer_expires_at = None
-        registration.cancelled_at = now
-        registration.save(
-            update_fields=[
-                "status",
-                "seat_number",
-                "waitlist_rank",
-                "offer_expires_at",
-                "cancelled_at",
-                "updated_at",
-            ]
-        )
-        _audit(
-            "cancelled",
-            registration,
-            actor,
-            previous=previous,
-            seat=seat,
-            reason=reason,
-            by_staff=by_staff,
+        previous = _registration_mark_cancelled(
+            registration, now=now, actor=actor, reason=reason, by_staff=by_staff
         )
         _mail_on_commit(
             registration,
@@ -1650,28 +1662,10 @@ def session_cancel(
             locked.status = SessionStatus.CANCELLED
             locked.save(update_fields=["status", "updated_at"])
         for registration in registrations:
-            previous, seat = registration.status, registration.seat_number
-            registration.status = S.CANCELLED
-            registration.seat_number = None
-            registration.waitlist_rank = None
-            registration.offer_expires_at = None
-            registration.cancelled_at = now
-            registration.save(
-                update_fields=[
-                    "status",
-                    "seat_number",
-                    "waitlist_rank",
-                    "offer_expires_at",
-                    "cancelled_at",
-                    "updated_at",
-                ]
-            )
-            _audit(
-                "cancelled",
+            _registration_mark_cancelled(
                 registration,
-                actor,
-                previous=previous,
-                seat=seat,
+                now=now,
+                actor=actor,
                 reason=reason,
                 by_staff=True,
                 session_cancelled=True,

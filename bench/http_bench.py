@@ -113,6 +113,20 @@ def one_request(conn: http.client.HTTPConnection, path: str) -> tuple[int, int]:
     return response.status, len(body)
 
 
+def doc_update(doc: Path, *, marks: tuple[str, str, str], latest: str, history_line: str) -> None:
+    """Replace the latest run (between the start and end marks, ``latest`` holding both) and
+    add ``history_line`` before the history mark, in ``doc``; refuse a document without them."""
+    start, end, history = marks
+    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    if start not in text or end not in text or history not in text:
+        raise SystemExit(f"{doc} lacks the {start} / {history} markers; not written")
+    before, rest = text.split(start, 1)
+    _old, after = rest.split(end, 1)
+    text = (before + latest + after).replace(history, f"{history_line}\n{history}")
+    doc.write_text(text, encoding="utf-8")
+    print(f"recorded in {doc.relative_to(ROOT)}")
+
+
 def load(
     port: int,
     measure: Measure,
@@ -253,15 +267,9 @@ def record(doc: Path, report: dict, table: str) -> None:
         f"{home['latency_ms']['p95']:.1f} | {bare['requests_per_second']:,.0f} | "
         f"{bare['latency_ms']['p95']:.1f} | {ratio_rps:.2f} |"
     )
-    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    if START_MARK not in text or HISTORY_MARK not in text:
-        raise SystemExit(f"{doc} lacks the {START_MARK} / {HISTORY_MARK} markers; not written")
-    before, rest = text.split(START_MARK, 1)
-    _old, after = rest.split(END_MARK, 1)
-    text = before + latest + after
-    text = text.replace(HISTORY_MARK, f"{history_line}\n{HISTORY_MARK}")
-    doc.write_text(text, encoding="utf-8")
-    print(f"recorded in {doc.relative_to(ROOT)}")
+    doc_update(
+        doc, marks=(START_MARK, END_MARK, HISTORY_MARK), latest=latest, history_line=history_line
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,6 +58,7 @@ if str(ROOT) not in sys.path:
 from bench.http_bench import (  # noqa: E402  (needs the path above)
     HOST,
     Measure,
+    doc_update,
     free_port,
     load,
     machine_facts,
@@ -352,15 +353,9 @@ def record(doc: Path, report: dict, table: str, goals_md: str) -> None:
         f"{results['search']['latency_ms']['p95']:.0f} | "
         f"{' '.join('PASS' if g['met'] else 'FAIL' for g in checked.values())} |"
     )
-    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    if START_MARK not in text or END_MARK not in text or HISTORY_MARK not in text:
-        raise SystemExit(f"{doc} lacks the {START_MARK} / {HISTORY_MARK} markers; not written")
-    before, rest = text.split(START_MARK, 1)
-    _old, after = rest.split(END_MARK, 1)
-    text = before + latest + after
-    text = text.replace(HISTORY_MARK, f"{history_line}\n{HISTORY_MARK}")
-    doc.write_text(text, encoding="utf-8")
-    print(f"recorded in {doc.relative_to(ROOT)}")
+    doc_update(
+        doc, marks=(START_MARK, END_MARK, HISTORY_MARK), latest=latest, history_line=history_line
+    )
 
 
 # --- Main -------------------------------------------------------------------------------------

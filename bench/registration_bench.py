@@ -64,6 +64,7 @@ if str(ROOT) not in sys.path:
 from bench.http_bench import (  # noqa: E402  (needs the path above)
     HOST,
     Measure,
+    doc_update,
     free_port,
     load,
     machine_facts,
@@ -722,15 +723,9 @@ def record(doc: Path, report: dict, rush_md: str, catalogue_md: str) -> None:
         f"{r['wall_seconds']:.2f} | {r['checks']['seat_holders']} | "
         f"{catalogue['requests_per_second']:,.0f} | {bare['requests_per_second']:,.0f} |"
     )
-    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    if START_MARK not in text or END_MARK not in text or HISTORY_MARK not in text:
-        raise SystemExit(f"{doc} lacks the {START_MARK} / {HISTORY_MARK} markers; not written")
-    before, rest = text.split(START_MARK, 1)
-    _old, after = rest.split(END_MARK, 1)
-    text = before + latest + after
-    text = text.replace(HISTORY_MARK, f"{history_line}\n{HISTORY_MARK}")
-    doc.write_text(text, encoding="utf-8")
-    print(f"recorded in {doc.relative_to(ROOT)}")
+    doc_update(
+        doc, marks=(START_MARK, END_MARK, HISTORY_MARK), latest=latest, history_line=history_line
+    )
 
 
 # --- Main -------------------------------------------------------------------------------------

@@ -146,6 +146,9 @@ else:
 # long a page is kept (0 disables it), and the checks that send a reader past it.
 OCIM_PAGE_CACHE_SECONDS = env.int("OCIM_PAGE_CACHE_SECONDS", 300)
 OCIM_PAGE_CACHE_BYPASS_CHECKS = ["ocim.publishing.page_cache.institutional_subscriber"]
+# How long the publishing search keeps a query's total and facet counts (PostgreSQL; 0 disables
+# it). A committed change of the index renews the key, so a count is never older than the index.
+OCIM_SEARCH_COUNTS_CACHE_SECONDS = env.int("OCIM_SEARCH_COUNTS_CACHE_SECONDS", 600)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

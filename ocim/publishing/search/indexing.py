@@ -200,11 +200,12 @@ def _postgres_vector_sql(segments: list[Segment]) -> tuple[str, list]:
 def _write_postgres_vectors(document_id: int, segments: list[Segment]) -> None:
     full, full_params = _postgres_vector_sql(segments)
     head, head_params = _postgres_vector_sql([item for item in segments if item.weight != "D"])
+    title, title_params = _postgres_vector_sql([item for item in segments if item.weight == "A"])
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE publishing_searchdocument SET search_vector = {full}, "  # noqa: S608 - only placeholders
-            f"rank_vector = {head} WHERE id = %s",
-            [*full_params, *head_params, document_id],
+            f"rank_vector = {head}, title_vector = {title} WHERE id = %s",
+            [*full_params, *head_params, *title_params, document_id],
         )
 
 

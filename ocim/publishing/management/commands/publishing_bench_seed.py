@@ -33,7 +33,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 from wagtail.models import Page
 
-from ocim.core.models import HomePage
+from ocim.core.models import Concept, HomePage
 from ocim.core.shell import shell_invalidate
 from ocim.publishing.models import (
     ArticleAbstract,
@@ -339,6 +339,20 @@ class Command(BaseCommand):
             )
         ArticleAuthor.objects.bulk_create(authors, batch_size=BATCH)
         ArticleAbstract.objects.bulk_create(abstracts, batch_size=BATCH)
+        # Two to four thesaurus keywords each, as editors give them (facets, concept pages).
+        concept_ids = list(Concept.objects.order_by("pk").values_list("pk", flat=True))
+        if concept_ids:
+            through = ArticlePage.keywords.through
+            through.objects.bulk_create(
+                [
+                    through(articlepage_id=article.pk, concept_id=concept_id)
+                    for article in articles
+                    for concept_id in rng.sample(
+                        concept_ids, min(len(concept_ids), rng.randint(2, 4))
+                    )
+                ],
+                batch_size=BATCH,
+            )
         return articles
 
     def _news(self, home, count, rng, people) -> list[NewsPage]:

@@ -24,6 +24,8 @@ PG_FORWARD = [
     "WHERE rank_vector IS NOT NULL",
     "CREATE INDEX publishing_search_title_gin ON publishing_searchdocument "
     "USING gin (title_vector)",
+    # Newest first: the order of the matches within each group of candidates.
+    "CREATE INDEX publishing_search_date ON publishing_searchdocument (date DESC NULLS LAST, id)",
     # The generation: a value taken from a sequence (never given twice, even after a rollback)
     # and written when a transaction that changed the index commits (deferred triggers run at
     # commit, once per transaction), so a reader sees a new value exactly when it sees the
@@ -63,6 +65,7 @@ PG_BACKWARD = [
     "DROP TABLE IF EXISTS publishing_search_generation",
     "DROP SEQUENCE IF EXISTS publishing_search_generation_seq",
     "DROP INDEX IF EXISTS publishing_search_title_gin",
+    "DROP INDEX IF EXISTS publishing_search_date",
     "ALTER TABLE publishing_searchdocument RESET (toast_tuple_target)",
 ]
 

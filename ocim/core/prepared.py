@@ -107,3 +107,56 @@ class PreparedRead:
         else:
             names = tuple(self._build(*values).query.values_select)
         return [model.from_db(using, list(names), row) for row in self.rows(*values, using=using)]
+
+
+class PreparedInsert:
+    """``bulk_create`` of ``model`` rows with a statement written once per row count, on
+    PostgreSQL (``RETURNING`` gives the primary keys); ``bulk_create`` itself elsewhere.
+
+    Each value goes through the field as the ORM sends it (``pre_save`` with ``add=True``, then
+    ``get_db_prep_save``), so the rows written are the same; as with ``bulk_create``, no
+    ``save()`` runs and no signal is sent. For plain values only (no expressions)."""
+
+    def __init__(self, model: type[Model]):
+        self.model = model
+        self._sql: dict[int, str] = {}
+
+    def _fields(self) -> list:
+        meta = self.model._meta
+        return [
+            field
+            for field in meta.local_concrete_fields
+            if not field.generated and not (field.primary_key and field.db_returning)
+        ]
+
+    def _statement(self, connection, count: int) -> str:
+        if count not in self._sql:
+            quote = connection.ops.quote_name
+            fields = self._fields()
+            columns = ", ".join(quote(field.column) for field in fields)
+            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            self._sql[count] = (
+                f"INSERT INTO {quote(self.model._meta.db_table)} ({columns}) "  # noqa: S608
+                f"VALUES {', '.join([row] * count)} "
+                f"RETURNING {quote(self.model._meta.pk.column)}"
+            )  # names from the model's metadata only
+        return self._sql[count]
+
+    def insert(self, objs: list[Model], *, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
+        connection = connections[using]
+        if connection.vendor != "postgresql" or not objs:
+            return self.model._default_manager.using(using).bulk_create(objs)
+        params = []
+        fields = self._fields()
+        for obj in objs:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            for field in fields:
+                params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+        with connection.cursor() as cursor:
+            cursor.execute(self._statement(connection, len(objs)), params)
+            keys = cursor.fetchall()
+        for obj, (pk,) in zip(objs, keys, strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = using
+        return objs

@@ -79,3 +79,36 @@ def test_slots_are_distinct_and_typed():
     assert len(set(slots(int, int, str, str))) == 4
     with pytest.raises(TypeError):
         slots(float)
+
+
+def test_prepared_insert_writes_the_rows_bulk_create_writes():
+    from ocim.core.audit import audit_entry
+    from ocim.core.models import AuditLogEntry
+    from ocim.core.prepared import PreparedInsert
+
+    actor, subject = UserFactory(), UserFactory()
+
+    def entries(tag):
+        return [
+            audit_entry(action="core.test.done", actor=actor, obj=subject, data={"tag": tag}),
+            audit_entry(action="core.test.other", actor="cron", data={"n": [1, "é"]}),
+        ]
+
+    fields = [f.attname for f in AuditLogEntry._meta.concrete_fields if f.attname != "id"]
+    expected = AuditLogEntry.objects.bulk_create(entries("same"))
+    written = PreparedInsert(AuditLogEntry).insert(entries("same"))
+    assert [e.pk for e in written] == sorted(e.pk for e in written)
+    assert all(not e._state.adding and e.pk for e in written)
+    rows = {
+        pk: row
+        for pk, *row in AuditLogEntry.objects.filter(
+            pk__in=[e.pk for e in expected + written]
+        ).values_list("pk", *fields)
+    }
+    created = fields.index("created_at")
+    for ours, theirs in zip(written, expected, strict=True):
+        mine, reference = list(rows[ours.pk]), list(rows[theirs.pk])
+        assert mine[created] >= reference[created]
+        mine[created] = reference[created] = None
+        assert mine == reference
+    assert PreparedInsert(AuditLogEntry).insert([]) == []

@@ -201,9 +201,10 @@ def django_setup(env: dict) -> None:
     django.setup()
 
 
-def stage_build(*, seats: int, attempts: int) -> Stage:
+def stage_build(*, seats: int, attempts: int, people_prefix: str = "personne") -> Stage:
     """A course in the demo catalogue, one open session of ``seats`` seats, ``attempts`` people
-    logged in (server-side sessions, as the login view would leave them)."""
+    logged in (server-side sessions, as the login view would leave them); their addresses
+    begin with ``people_prefix`` (one prefix per call when a run stages several sessions)."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connections, transaction
@@ -249,7 +250,7 @@ def stage_build(*, seats: int, attempts: int) -> Stage:
         users = []
         for i in range(attempts):
             user = user_model(
-                email=f"personne{i:03d}@{EMAIL_DOMAIN}",
+                email=f"{people_prefix}{i:03d}@{EMAIL_DOMAIN}",
                 first_name="Camille",
                 last_name=f"Ruée {i:03d}",
                 preferred_language="fr",
@@ -259,7 +260,9 @@ def stage_build(*, seats: int, attempts: int) -> Stage:
         user_model.objects.bulk_create(users)
     people = []
     for i, user in enumerate(
-        user_model.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").order_by("email")
+        user_model.objects.filter(
+            email__startswith=people_prefix, email__endswith=f"@{EMAIL_DOMAIN}"
+        ).order_by("email")
     ):
         client = Client()  # one each: logging the previous person out would delete their session
         client.force_login(user)  # django.contrib.auth.login(): the session row a login leaves

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocim.core.forms import AccessibleForm
 from ocim.core.models import Concept, Region
+from ocim.core.prepared import PreparedRead
 from ocim.core.selectors import normalize_search_text
 
 from .models import CourseFormat, CoursePriceOption, Payer
@@ -113,6 +114,19 @@ class LoadedModelChoiceField(forms.ModelChoiceField):
         return result
 
 
+def _course_price_options(course_id):
+    return CoursePriceOption.objects.filter(page_id=course_id).order_by("sort_order")
+
+
+# Written once per process: every registration form (shown or submitted) reads them.
+_COURSE_PRICE_OPTIONS = PreparedRead(
+    lambda course_id: _course_price_options(course_id).values_list(
+        *(field.attname for field in CoursePriceOption._meta.concrete_fields)
+    ),
+    params=(int,),
+)
+
+
 class RegistrationForm(AccessibleForm):
     """What a participant gives to register to a session (contract fields of Registration)."""
 
@@ -167,11 +181,13 @@ class RegistrationForm(AccessibleForm):
     def __init__(self, *args, course=None, **kwargs):
         super().__init__(*args, **kwargs)
         options = CoursePriceOption.objects.none()
+        loaded = []
         if course is not None:
             # A course page or its id (a submitted form needs no more than the id).
             course_id = getattr(course, "pk", course)
-            options = CoursePriceOption.objects.filter(page_id=course_id).order_by("sort_order")
-        loaded = list(options)  # one read gives the choices and validates the answer
+            options = _course_price_options(course_id)
+            # One read gives the choices and validates the answer.
+            loaded = _COURSE_PRICE_OPTIONS.instances(CoursePriceOption, course_id)
         if not loaded:
             del self.fields["price_option"]
             return

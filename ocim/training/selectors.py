@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ocim.core.errors import NotFoundError
+from ocim.core.prepared import PreparedRead
 
 from .models import CoursePage, Registration, Session, SessionPart
 
@@ -105,6 +106,25 @@ def session_get_public(pk) -> Session:
     return session
 
 
+def _registrable_sessions() -> QuerySet[Session]:
+    return Session.objects.filter(
+        Q(is_private=False, course__live=True) | Q(is_private=True)
+    ).exclude(status="draft")
+
+
+# The session of a registration form being submitted: every field, written once per process
+# (the submission is the hot path of a registration rush).
+_REGISTRABLE_SESSION = PreparedRead(
+    lambda pk: (
+        _registrable_sessions()
+        .filter(pk=pk)
+        .order_by("pk")
+        .values_list(*(field.attname for field in Session._meta.concrete_fields))[:1]
+    ),
+    params=(int,),
+)
+
+
 def session_get_for_registration(pk, user, *, light: bool = False) -> Session:
     """The session whose registration page ``user`` may see: a public session, or a private
     (tailor-made) one that is not a draft and to which ``user`` is invited.
@@ -123,17 +143,18 @@ def session_get_for_registration(pk, user, *, light: bool = False) -> Session:
         pk = int(pk)
     except (TypeError, ValueError):
         pk = None
-    sessions = Session.objects.filter(
-        Q(is_private=False, course__live=True) | Q(is_private=True)
-    ).exclude(status="draft")
-    if not light:
+    if light:
+        found = _REGISTRABLE_SESSION.instances(Session, pk) if pk else []
+        session = found[0] if found else None
+    else:
         sessions = (
-            sessions.with_seats()
+            _registrable_sessions()
+            .with_seats()
             .with_dates()
             .select_related("course", "commune__department__region")
             .prefetch_related(Prefetch("parts", queryset=SessionPart.objects.order_by("date")))
         )
-    session = sessions.filter(pk=pk).first() if pk else None
+        session = sessions.filter(pk=pk).first() if pk else None
     if session is None:
         raise NotFoundError(_("This session does not exist or is not public."))
     if session.is_private and not (

@@ -46,6 +46,7 @@ from django.utils.translation import gettext_lazy as _
 from ocim.core.audit import audit_entry, audit_log, audit_log_many
 from ocim.core.errors import ApplicationError, ConflictError
 from ocim.core.models import OrganisationSettings
+from ocim.core.prepared import PreparedRead
 
 from . import ical
 from .models import (
@@ -332,15 +333,22 @@ def _seat_or_rank_claimed(session: Session) -> tuple[int | None, int | None]:
     raise ConflictError()
 
 
-def _seat_rows(session: Session) -> list[tuple[int | None, int | None]]:
-    """``(seat, rank)`` of every registration holding a seat or waiting (one read)."""
-    return list(
+_SEAT_ROWS = PreparedRead(
+    lambda session_id: (
         Registration.objects.filter(
-            Q(seat_number__isnull=False) | Q(status=S.WAITLISTED), session=session
+            Q(seat_number__isnull=False) | Q(status=S.WAITLISTED), session_id=session_id
         )
         .order_by()  # the model's ordering would join and sort the sessions for nothing
         .values_list("seat_number", "waitlist_rank")
-    )
+    ),
+    params=(int,),
+)
+
+
+def _seat_rows(session: Session) -> list[tuple[int | None, int | None]]:
+    """``(seat, rank)`` of every registration holding a seat or waiting (one read, written
+    once per process: it runs under the session's lock)."""
+    return _SEAT_ROWS.rows(session.pk)
 
 
 def session_starts_at(session: Session) -> datetime.datetime | None:
@@ -832,6 +840,20 @@ def offer_token_read(token: str) -> Registration:
 # --- Registration -----------------------------------------------------------------------------
 
 
+def _earlier_registrations(session_id: int, user_id: int, key: str | None = None):
+    """``(pk, idempotency_key)`` of at most two registrations: the person's active one for the
+    session, and the one a form with ``key`` already created."""
+    earlier = Q(session_id=session_id, user_id=user_id) & ~Q(status__in=INACTIVE_STATUSES)
+    if key is not None:
+        earlier |= Q(idempotency_key=key)
+    return Registration.objects.filter(earlier).order_by().values_list("pk", "idempotency_key")[:2]
+
+
+# Written once per process: every registration runs one of them.
+_EARLIER = PreparedRead(_earlier_registrations, params=(int, int))
+_EARLIER_OR_SAME_KEY = PreparedRead(_earlier_registrations, params=(int, int, str))
+
+
 def registration_create(
     *,
     session: Session,
@@ -862,12 +884,10 @@ def registration_create(
     key = (idempotency_key or "").strip()[:64] or None
     # One read for "this very form was already sent" and "already registered" (checked again
     # by the one-active-registration constraint should two submissions race).
-    earlier = Q(session_id=session.pk, user=user) & ~Q(status__in=INACTIVE_STATUSES)
     if key:
-        earlier |= Q(idempotency_key=key)
-    found = list(
-        Registration.objects.filter(earlier).order_by().values_list("pk", "idempotency_key")[:2]
-    )
+        found = _EARLIER_OR_SAME_KEY.rows(session.pk, user.pk, key)
+    else:
+        found = _EARLIER.rows(session.pk, user.pk)
     same = next((pk for pk, found_key in found if key and found_key == key), None)
     if same is not None:
         return _same_submission(Registration.objects.get(pk=same), user)

@@ -212,3 +212,22 @@ def test_rq_queues_share_the_cache_connection_pool(redis_queue):
         clear_expired_sessions.using(queue_name=redis_queue).enqueue()
     assert pool._created_connections == connections_before
     assert django_rq.get_queue(redis_queue).count == 3
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_the_cache_keeps_one_redis_client_per_pool(redis_queue):
+    """A client is a handle on a pool: the cache reuses it for every operation instead of
+    building one each time, and the queues get that same client."""
+    import django_rq
+    from django.core.cache import cache
+
+    cache.set("cle", "valeur")
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=True) is client
+    assert cache._cache.get_client("cle") is cache._cache.get_client("autre")
+    assert cache._client is client
+    assert django_rq.get_queue(redis_queue).connection is client
+    assert cache.get("cle") == "valeur"
+    cache.delete("cle")
+    assert cache.get("cle") is None

@@ -156,3 +156,29 @@ def test_after_registering_the_person_sees_the_status_in_their_space(client, cou
     assert response.redirect_chain[-1][0] == "/fr/formation/mes-inscriptions/"
     assert "Votre inscription est enregistrée" in text
     assert "En attente" in text or "Confirmée" in text
+
+
+def test_the_form_offers_and_accepts_only_the_courses_price_options(course):
+    from ocim.training.forms import RegistrationForm
+    from ocim.training.models import CoursePriceOption
+
+    CoursePriceOption.objects.create(page=course, label="Tarif réduit", amount="90", sort_order=9)
+    other = fx.course(course.get_parent().specific, title="Autre formation")
+    expected = list(CoursePriceOption.objects.filter(page=course).order_by("sort_order"))
+    form = RegistrationForm(course=course.pk)
+    loaded = list(form.fields["price_option"].loaded.values())
+    assert loaded == expected and len(expected) >= 2
+    for option, original in zip(loaded, expected, strict=True):
+        assert (option.label, option.amount, option.page_id) == (
+            original.label,
+            original.amount,
+            original.page_id,
+        )
+    assert [choice[1] for choice in form.fields["price_option"].choices] == [
+        str(option) for option in expected
+    ]
+    data = _form_data(course, price_option=other.price_options.first().pk)
+    form = RegistrationForm(data, course=course.pk)
+    assert not form.is_valid() and "price_option" in form.errors
+    form = RegistrationForm(_form_data(course, price_option=expected[-1].pk), course=course.pk)
+    assert form.is_valid() and form.cleaned_data["price_option"] == expected[-1]

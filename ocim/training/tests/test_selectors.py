@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ocim.accounts.tests.factories import UserFactory
 from ocim.core.errors import NotFoundError
+from ocim.training.models import Session, SessionInvitation
 from ocim.training.selectors import (
     CatalogueFilters,
     course_sessions,
@@ -100,3 +101,28 @@ def test_session_get_public_refuses_private_draft_and_garbage(index):
     for pk in (private.pk, draft.pk, "abc", None, 99999):
         with pytest.raises(NotFoundError):
             session_get_public(pk)
+
+
+def test_a_submitted_form_reads_the_same_session_as_the_page(index):
+    from ocim.training.selectors import session_get_for_registration
+    from ocim.training.services import NotInvited
+
+    course = fx.course(index)
+    hidden = fx.course(index, title="Brouillon")
+    hidden.unpublish()
+    invited = UserFactory(email="claire.martin@museum.example")
+    private = fx.session(hidden, is_private=True)
+    SessionInvitation.objects.create(session=private, email=invited.email)
+    for session in (fx.session(course), fx.session(course, status="closed"), private):
+        page = session_get_for_registration(session.pk, invited)
+        submitted = session_get_for_registration(str(session.pk), invited, light=True)
+        assert submitted == page and not submitted.get_deferred_fields()
+        for field in Session._meta.concrete_fields:
+            assert getattr(submitted, field.attname) == getattr(page, field.attname), field.name
+    stranger = UserFactory()
+    for light in (False, True):
+        for pk in (fx.session(course, status="draft").pk, fx.session(hidden).pk, "abc", 99999):
+            with pytest.raises(NotFoundError):
+                session_get_for_registration(pk, stranger, light=light)
+        with pytest.raises(NotInvited):
+            session_get_for_registration(private.pk, stranger, light=light)

@@ -244,3 +244,30 @@ def test_a_seat_above_the_capacity_is_refused_by_the_database_and_retried(monkey
     monkeypatch.setattr(services, "_seat_or_rank", beyond_then_real)
     assert _register(session).seat_number == 1
     assert Registration.objects.filter(session=session).count() == 1
+
+
+def test_the_reads_written_once_answer_as_the_querysets():
+    session = make_session(capacity=2)
+    people = [UserFactory() for _ in range(4)]
+    first = _register(session, people[0], key="cle-0")
+    _register(session, people[1], key="cle-1")
+    _register(session, people[2], key="cle-2")  # the waiting list
+    cancelled = _register(session, people[3], key="cle-3")
+    services.waitlist_leave(registration=cancelled, actor=people[3])
+    assert services._seat_rows(session) == list(
+        Registration.objects.filter(session=session)
+        .exclude(status__in=["cancelled", "declined"])
+        .order_by()
+        .values_list("seat_number", "waitlist_rank")
+    )
+    for user in people:
+        for key in (None, "cle-0", "cle-3", "autre-cle"):
+            expected = list(services._earlier_registrations(session.pk, user.pk, key))
+            if key is None:
+                assert services._EARLIER.rows(session.pk, user.pk) == expected
+            else:
+                assert services._EARLIER_OR_SAME_KEY.rows(session.pk, user.pk, key) == expected
+    assert services._EARLIER_OR_SAME_KEY.rows(session.pk, people[3].pk, "cle-0") == [
+        (first.pk, "cle-0")
+    ]
+    assert services._EARLIER.rows(session.pk, people[3].pk) == []  # left the list

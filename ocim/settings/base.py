@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "ocim.accounts",
     "ocim.training",
     "ocim.publishing",
+    "ocim.inventory",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,42 @@
+"""Reads of the inventory. ``actors_filtered`` is the one place the directory's filters are
+turned into a query: the directory, the map, the exports and the API all go through it."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .filters import ActorFilters
+from .models import Actor
+
+
+def actors_filtered(filters: ActorFilters, queryset: QuerySet[Actor] | None = None) -> QuerySet:
+    """The actors passing ``filters`` (every filter: the text search included). Values of one
+    filter are alternatives (any of them); filters add up (all of them)."""
+    actors = Actor.objects.all() if queryset is None else queryset
+    if filters.families:
+        actors = actors.filter(family__slug__in=filters.families)
+    if filters.types:
+        actors = actors.filter(type__slug__in=filters.types)
+    if filters.regions:
+        actors = actors.filter(region_id__in=filters.regions)
+    if filters.departments:
+        actors = actors.filter(department_id__in=filters.departments)
+    if filters.labels:
+        actors = actors.filter(
+            pk__in=Actor.labels.through.objects.filter(label__slug__in=filters.labels).values(
+                "actor_id"
+            )
+        )
+    if filters.concepts:
+        actors = actors.filter(
+            pk__in=Actor.concepts.through.objects.filter(concept__slug__in=filters.concepts).values(
+                "actor_id"
+            )
+        )
+    if filters.statuses:
+        actors = actors.filter(status__in=filters.statuses)
+    if filters.q:
+        from .search import actor_search_condition
+
+        actors = actors.filter(actor_search_condition(filters.q))
+    return actors

@@ -69,6 +69,7 @@ SCENARIOS = [
     ("Lyon, zoom 15", "/api/v1/inventory/map/?bbox=4.82,45.75,4.86,45.77&zoom=15", None),
     ("Choropleth, regions", "/api/v1/inventory/map/choropleth/?level=region", None),
     ("Choropleth, departments", "/api/v1/inventory/map/choropleth/?level=department", None),
+    ("Map page (HTML, both tables)", "/fr/inventory/map/", None),
 ]
 
 
@@ -176,7 +177,7 @@ def measure(requests: int) -> list[dict]:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         body = response.content
-        data = response.json()
+        data = response.json() if "json" in response["Content-Type"] else {}
         timings.sort()
         results.append(
             {

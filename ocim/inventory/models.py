@@ -201,6 +201,9 @@ class Actor(BaseModel):
     coordinates_source = models.CharField(
         _("coordinates from"), max_length=10, choices=CoordinatesSource.choices, blank=True
     )
+    # map: the Z-order code of the coordinates' map tile (ocim.inventory.map_grid), written by
+    # the services: the map counts actors per cell of any zoom level from this one column.
+    map_cell = models.BigIntegerField(_("map cell"), null=True, blank=True, editable=False)
     # Public contacts (of the organisation, not of a person).
     email = models.EmailField(_("public e-mail address"), blank=True)
     phone = models.CharField(_("public phone number"), max_length=30, blank=True)
@@ -283,6 +286,22 @@ class Actor(BaseModel):
             models.Index(fields=["family", "type"], name="inventory_actor_family_type"),
             models.Index(fields=["region", "department"], name="inventory_actor_territory"),
             models.Index(fields=["latitude", "longitude"], name="inventory_actor_coordinates"),
+            # map: the map's clusters read only this index, not the table's rows, for the
+            # filters on these columns (PostgreSQL; other databases index map_cell alone).
+            models.Index(
+                fields=["map_cell"],
+                include=[
+                    "latitude",
+                    "longitude",
+                    "id",
+                    "family",
+                    "type",
+                    "status",
+                    "region",
+                    "department",
+                ],
+                name="inventory_actor_map_cell",
+            ),
             models.Index(fields=["siret"], name="inventory_actor_siret"),
             models.Index(fields=["status"], name="inventory_actor_status"),
         ]

@@ -15,10 +15,14 @@ from django.utils.text import slugify
 from ocim.core.sanitiser import sanitise_html
 
 from . import identifiers
+from .map_grid import map_cell  # map
 from .models import Actor, ActorRevision, ActorVisitorCount, RevisionSource
 
 # Fields of the snapshot kept in a revision: every column a person can change.
-_SKIPPED = {"id", "created_at", "updated_at", "family", "department", "region", "slug"}
+_SKIPPED = {
+    "id", "created_at", "updated_at", "family", "department", "region", "slug",
+    "map_cell",  # map
+}  # fmt: skip
 _IDENTIFIERS_UPPER = ("museofile", "wikidata", "rna", "uai", "rnsr")
 
 
@@ -75,6 +79,7 @@ def actor_clean(actor: Actor) -> None:
         actor.region_id = None
     if actor.status != "closed":
         actor.closed_year = None
+    actor.map_cell = map_cell(actor.latitude, actor.longitude)  # map
 
 
 def _unique_slug(actor: Actor) -> str:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet  # map
 
 from .env import env, read_dotenv
 
@@ -180,7 +181,11 @@ TIME_ZONE = "Europe/Paris"
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-STATICFILES_DIRS = [PROJECT_DIR / "static"]
+STATICFILES_DIRS = [
+    PROJECT_DIR / "static",
+    # map: Leaflet's files come from their PyPI package (XStatic-Leaflet), never from the repo.
+    ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -193,6 +198,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
 WAGTAILDOCS_MAX_UPLOAD_SIZE = WAGTAILIMAGES_MAX_UPLOAD_SIZE
 OCIM_MAX_UPLOAD_SIZE = WAGTAILIMAGES_MAX_UPLOAD_SIZE
+
+# --- Inventory map (map) --------------------------------------------------------------------
+# The map draws the repository's own region/department boundaries; a tile server is optional.
+# A URL template as Leaflet takes it ("https://{s}.tile.example.org/{z}/{x}/{y}.png").
+OCIM_MAP_TILE_URL = env.str("OCIM_MAP_TILE_URL", "")
+OCIM_MAP_TILE_ATTRIBUTION = env.str(
+    "OCIM_MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+if OCIM_MAP_TILE_URL:
+    # The tiles are images from the tile server: the Content-Security-Policy must allow it.
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(OCIM_MAP_TILE_URL)
+    OCIM_CSP_EXTRA_SOURCES = {"img-src": [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"]}
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Ocim"

@@ -18,7 +18,7 @@ from ocim.core.demo import demo_site_ensure
 from ocim.core.models import Region, StandardPage
 from ocim.core.services import territories_load, thesaurus_load
 from ocim.core.validators import siret_is_valid
-from ocim.inventory import demo, demo_content
+from ocim.inventory import demo, demo_content, demo_generator
 from ocim.inventory.identifiers import ror_is_valid, uai_is_valid
 from ocim.inventory.models import (
     Actor,
@@ -171,9 +171,9 @@ class InventoryDemoTests(TestCase):
 
     def test_generation_is_deterministic(self):
         def drafts():
-            types, labels, concepts = demo.typology_load()
+            types, labels, concepts = demo_generator.typology_load()
             rng = random.Random(demo.SEED)
-            generator = demo.ActorGenerator(
+            generator = demo_generator.ActorGenerator(
                 rng, types=types, labels=labels, concepts=concepts, source=demo.DEMO_SOURCE
             )
             return [

@@ -3,11 +3,11 @@
 Actors are spread over the real communes weighted by population (every commune can get one),
 over every type in plausible proportions, with coordinates near their commune, labels,
 thesaurus concepts, legal statuses, identifiers valid by construction, visitor counts and
-descriptions of a few paragraphs; the generator is the demo's (``ocim.inventory.demo``), seeded,
-so every run builds the same content. Rows are inserted in bulk with the copied columns that
-``actor_save`` derives (family from the type, department and region from the commune) and, unless
-``--no-history``, each actor's first revision. Statistics are refreshed at the end (PostgreSQL),
-so that the benchmarks' plans are those of a real database.
+descriptions of a few paragraphs. The generator is the demo's (``demo_generator``), seeded, so
+every run builds the same content. Rows are inserted in bulk (COPY on PostgreSQL) with the
+copied columns that ``actor_save`` derives (family from the type, department and region from
+the commune) and, unless ``--no-history``, each actor's first revision. Statistics are refreshed
+at the end (PostgreSQL), so that the benchmarks' plans are those of a real database.
 
 Needs the territories (``load_territories``); concepts are used when the thesaurus is loaded.
 Only for benchmarks: it refuses a database whose name contains neither "bench" nor "test"
@@ -26,7 +26,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ocim.inventory.demo import (
+from ocim.inventory.demo_generator import (
     PROFILES,
     ActorDraft,
     ActorGenerator,

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("ocim.accounts.urls")),
     path("", include("ocim.training.urls")),
     path("", include("ocim.publishing.urls")),
+    path("", include("ocim.inventory.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -11,8 +11,12 @@ labels, one for the concepts, the selected concepts, and the page of actors.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils.functional import cached_property
@@ -23,12 +27,15 @@ from ocim.core.models import Concept, Department
 
 from .filters import ActorFilters
 from .models import Actor, ActorStatus, ActorType, ActorVisitorCount, Label
-from .search import actor_search_rank, query_words
+from .search import actor_search_rank, query_words, search_generation
 from .selectors import actors_filtered
 
 ACTORS_PER_PAGE = 20
 MAX_CONCEPT_VALUES = 30
-MAX_PAGE_DIGITS = 9  # a page number longer than this is not a page number
+MAX_PAGE_DIGITS = 9
+# A search found in more actors than this is listed by name: ranking would read every match
+# (``ts_rank`` on each vector), about 400 ms for a word found in 26,000 of 100,000 actors.
+RANKED_MATCHES = 2000  # a page number longer than this is not a page number
 
 # (query-string parameter, label) of each facet, in display order.
 FACETS = (
@@ -265,13 +272,7 @@ def _unknown_values(filters: ActorFilters, lookups: _Lookups) -> list[str]:
     ]
 
 
-def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResults:
-    """The page ``page`` (clamped to the pages there are) of the actors passing ``filters``,
-    best match first when there are words to search (then by name), by name otherwise; with
-    the facet counts, each facet counted without its own filter."""
-    words = query_words(filters.q)
-    no_words = bool(filters.q) and not words
-    lookups = _lookups(filters)
+def _counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dict]:
     total, counts = _column_counts(filters, lookups)
     label_slugs = {label.pk: label.slug for label in lookups.labels}
     counts["label"] = {
@@ -282,21 +283,71 @@ def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResult
     concept_rows = _related_counts(filters, "concept")
     counts["concept_rows"] = concept_rows
     counts["concept"] = {row["concept__slug"]: row["count"] for row in concept_rows}
+    return total, counts
 
-    actors = actors_filtered(filters).select_related(
-        "type", "family", "commune", "department", "region"
-    )
-    rank = actor_search_rank(filters.q) if words else None
+
+def _cache_seconds() -> int:
+    return getattr(settings, "OCIM_DIRECTORY_CACHE_SECONDS", 300)
+
+
+def _cache_prefix(filters: ActorFilters) -> str:
+    """The cache key of ``filters`` under the search index's current generation, which every
+    write of the index renews: a saved actor is counted and listed at once."""
+    fingerprint = hashlib.sha256(
+        json.dumps(sorted(filters.as_query()), ensure_ascii=False).encode()
+    ).hexdigest()
+    return f"inventory-directory:{search_generation()}:{fingerprint}"
+
+
+def _cached(key: str | None, compute):
+    if key is None:
+        return compute()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, _cache_seconds())
+    return found
+
+
+def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResults:
+    """The page ``page`` (clamped to the pages there are) of the actors passing ``filters``,
+    best match first when there are words to search and at most ``RANKED_MATCHES`` matches
+    (then by name), by name otherwise; with the facet counts, each facet counted without its
+    own filter.
+
+    The counts and the ids of each page are cached (``OCIM_DIRECTORY_CACHE_SECONDS``, 300 by
+    default; 0 turns the cache off) under the index's generation."""
+    words = query_words(filters.q)
+    no_words = bool(filters.q) and not words
+    lookups = _lookups(filters)
+    prefix = _cache_prefix(filters) if _cache_seconds() else None
+    total, counts = _cached(prefix and f"{prefix}:counts", lambda: _counts(filters, lookups))
+
+    actors = actors_filtered(filters)
+    rank = actor_search_rank(filters.q) if words and total <= RANKED_MATCHES else None
     if rank is not None:
         actors = actors.annotate(rank=rank).order_by(F("rank").desc(), "name", "pk")
     else:
         actors = actors.order_by("name", "pk")
     paginator = _CountedPaginator(actors, ACTORS_PER_PAGE, total=total)
     number = min(max(page, 1), paginator.num_pages)
+    start = (number - 1) * ACTORS_PER_PAGE
+    # Ids first (a narrow sort), then the rows of the page.
+    ids = (
+        _cached(
+            prefix and f"{prefix}:page:{number}",
+            lambda: list(actors.values_list("pk", flat=True)[start : start + ACTORS_PER_PAGE]),
+        )
+        if total
+        else []
+    )
+    rows = Actor.objects.select_related(
+        "type", "family", "commune", "department", "region"
+    ).in_bulk(ids)
     return DirectoryResults(
         filters=filters,
         total=total,
-        page=paginator.page(number),
+        page=Page([rows[pk] for pk in ids if pk in rows], number, paginator),
         facets=_facets(filters, lookups, counts),
         problems=_unknown_values(filters, lookups),
         no_words=no_words,

@@ -23,12 +23,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.expressions import Func
 
@@ -228,7 +230,9 @@ def _pg_vector_sql(segments: list[tuple[str, str]]) -> tuple[str, list]:
     parts, params = [], []
     for weight, text in segments:
         prepared = prepare_for_postgres(text)
-        for config in ("french", "simple"):
+        # Names, places and types word for word too (French stop words, odd stems); the
+        # description stemmed only, which keeps the vectors (read for each match) small.
+        for config in ("french",) if weight == "D" else ("french", "simple"):
             parts.append(f"setweight(to_tsvector('{config}'::regconfig, unaccent(%s)), %s)")
             params += [prepared, weight]
     return " || ".join(parts) or "''::tsvector", params
@@ -266,9 +270,27 @@ def _sqlite_index_row(actor):
     )
 
 
+# --- Generation: renewed by every write of the index, so that cached counts are dropped ----
+
+GENERATION_KEY = "inventory-search-generation"
+
+
+def search_generation() -> str:
+    """The index's current generation (a random token, kept in the cache)."""
+    return cache.get_or_set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _generation_renew() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
 def _index_write(actors) -> None:
     from .models_directory import ActorSearchIndex
 
+    # Renewed now (this transaction's own reads) and again once committed (so that counts
+    # cached by others meanwhile, from the data before the commit, are dropped too).
+    _generation_renew()
+    transaction.on_commit(_generation_renew)
     if connection.vendor == "postgresql":
         _pg_index_write(actors)
         return

@@ -245,7 +245,8 @@ def _queries(client, params) -> int:
         {"q": "introuvable"},
     ],
 )
-def test_the_directory_runs_a_constant_number_of_queries(client, where, params):
+def test_the_directory_runs_a_constant_number_of_queries(client, where, params, settings):
+    settings.OCIM_DIRECTORY_CACHE_SECONDS = 0  # every count computed
     actor("Jardin témoin", "jardin-botanique-arboretum", commune=where.dijon)
     _queries(client, params)  # the site's shell caches its settings on the first request
     small = _queries(client, params)
@@ -265,10 +266,27 @@ def test_the_directory_runs_a_constant_number_of_queries(client, where, params):
     large = _queries(client, params)
     add(30, 30)
     larger = _queries(client, params)
-    # The shell of the site (3) and the directory's 8: lookups (types, departments, labels,
-    # selected concepts), grouped counts, label counts, concept counts, the page of actors
-    # (not run when nothing matches, hence "small <= large").
-    assert small <= large == larger <= 11
+    # The shell of the site (3) and the directory's 9: lookups (types, departments, labels,
+    # selected concepts), grouped counts, label counts, concept counts, the ids of the page
+    # and its actors (these two not run when nothing matches, hence "small <= large").
+    assert small <= large == larger <= 12
+
+
+def test_counts_are_cached_until_an_actor_is_saved(client, network, where, settings):
+    settings.OCIM_DIRECTORY_CACHE_SECONDS = 300
+    params = {"q": "jardin", "region": "27"}
+    _queries(client, params)  # the site's shell caches its settings on the first request
+    computed = _queries(client, {"q": "jardins", "region": "27"})
+    cached = _queries(client, {"q": "jardins", "region": "27"})
+    # The grouped, label and concept counts come from the cache.
+    assert cached <= computed - 3
+    response = client.get(reverse("inventory:directory"), {"q": "jardins", "region": "27"})
+    assert response.context["results"].total == 2
+    actor("Jardin nouveau", "jardin-botanique-arboretum", commune=where.beaune)
+    response = client.get(reverse("inventory:directory"), {"q": "jardins", "region": "27"})
+    assert response.context["results"].total == 3
+    counts = _facet_counts(response.context["results"])
+    assert counts["department"] == {"21": 3}
 
 
 def test_the_actor_page_shows_every_public_field(client, network):

@@ -308,13 +308,88 @@ def actor_search_index_update(actor) -> None:
     _index_write([actor])
 
 
+# The preparation of ``prepare_for_postgres`` and ``plain_text`` in SQL, for set-based rebuilds
+# (literals passed as parameters).
+_PG_ELISION = r"\m(l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)"
+_PG_APOSTROPHES = ("\u2019\u2018\u02bc`", "''''")
+# "&amp;" last: "&amp;lt;" is the text "&lt;".
+_PG_ENTITIES = (
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", '"'),
+    ("&#x27;", "'"),
+    ("&#39;", "'"),
+    ("&amp;", "&"),
+)
+
+
+def _pg_prepared(column: str) -> tuple[str, list]:
+    return (
+        f"regexp_replace(translate({column}, %s, %s), %s, '', 'gi')",
+        [*_PG_APOSTROPHES, _PG_ELISION],
+    )
+
+
+def _pg_plain(column: str) -> tuple[str, list]:
+    text, params = f"regexp_replace({column}, '<[^>]*>', ' ', 'g')", []
+    for entity, character in _PG_ENTITIES:
+        text = f"replace({text}, %s, %s)"
+        params += [entity, character]
+    return f"left({text}, {MAX_INDEXED_CHARS})", params
+
+
+def _pg_rebuild(actor_ids) -> int:
+    """Rewrite the vectors of ``actor_ids`` (every actor when None) in one statement: the
+    same vectors as ``_pg_vector_sql`` builds from Python, computed by PostgreSQL from the
+    rows (many times faster for a bulk import)."""
+    from .models_directory import ActorSearchIndex
+
+    plain_sql, plain_params = _pg_plain("a.description")
+    segments = [
+        ("A", "a.name", []),
+        ("B", "a.other_names", []),
+        ("C", "coalesce(c.name, '')", []),
+        ("C", "t.name_fr || ' ' || t.name_en", []),
+        ("D", plain_sql, plain_params),
+    ]
+    parts, params = [], []
+    for weight, column, column_params in segments:
+        prepared, prepared_params = _pg_prepared(column)
+        for config in ("french",) if weight == "D" else ("french", "simple"):
+            parts.append(
+                f"setweight(to_tsvector('{config}'::regconfig, unaccent({prepared})), '{weight}')"
+            )
+            params += [*column_params, *prepared_params]
+    where = ""
+    if actor_ids is not None:
+        where = "WHERE a.id = ANY(%s)"
+        params.append(list(actor_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "  # noqa: S608 - constants and placeholders only
+            f"name_terms, head_terms) SELECT a.id, {' || '.join(parts)}, '', '', '' "
+            "FROM inventory_actor a JOIN inventory_actortype t ON t.id = a.type_id "
+            f"LEFT JOIN core_commune c ON c.insee_code = a.commune_id {where} "
+            "ON CONFLICT (actor_id) DO UPDATE SET vector = EXCLUDED.vector",
+            params,
+        )
+        return cursor.rowcount
+
+
 def actor_search_index_rebuild(actor_ids=None, *, batch_size: int = 500) -> int:
-    """Rewrite the index rows of the actors ``actor_ids`` (every actor when None), a batch per
-    statement, and drop the rows of actors that no longer exist: for bulk imports and after a
-    type or commune is renamed. Returns the number of actors indexed."""
+    """Rewrite the index rows of the actors ``actor_ids`` (every actor when None) and drop the
+    rows of actors that no longer exist: for bulk imports and after a type or commune is
+    renamed. On PostgreSQL one statement computes every vector; on SQLite the stems are
+    computed here, a batch per statement. Returns the number of actors indexed."""
     from .models import Actor
     from .models_directory import ActorSearchIndex
 
+    if actor_ids is None:
+        ActorSearchIndex.objects.exclude(actor_id__in=Actor.objects.values("pk")).delete()
+    if connection.vendor == "postgresql":
+        _generation_renew()
+        transaction.on_commit(_generation_renew)
+        return _pg_rebuild(actor_ids)
     actors = Actor.objects.select_related("type", "commune").order_by("pk")
     if actor_ids is not None:
         actors = actors.filter(pk__in=list(actor_ids))
@@ -327,7 +402,4 @@ def actor_search_index_rebuild(actor_ids=None, *, batch_size: int = 500) -> int:
             count += len(batch)
             batch = []
     _index_write(batch)
-    count += len(batch)
-    if actor_ids is None:
-        ActorSearchIndex.objects.exclude(actor_id__in=Actor.objects.values("pk")).delete()
-    return count
+    return count + len(batch)

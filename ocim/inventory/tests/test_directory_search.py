@@ -4,6 +4,7 @@ behaviour on SQLite (stems computed in Python) and PostgreSQL (tsvector over una
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from ocim.inventory.filters import ActorFilters
 from ocim.inventory.models import Actor, ActorType
@@ -160,3 +161,13 @@ def test_rebuild_indexes_actors_written_without_the_service_and_drops_orphans(sa
     call_command("inventory_search_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert ActorSearchIndex.objects.count() == Actor.objects.count()
     assert _found("herbier") == {"L’Herbier de Bourgogne"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's vectors only")
+def test_the_bulk_rebuild_writes_the_same_vectors_as_each_save(sample):
+    sample["fablab"].description = "<p>R&amp;D, &lt;code&gt; et l’atelier d'électronique.</p>"
+    actor_save(sample["fablab"])
+    saved = dict(ActorSearchIndex.objects.values_list("actor_id", "vector"))
+    assert actor_search_index_rebuild() == len(sample)
+    assert dict(ActorSearchIndex.objects.values_list("actor_id", "vector")) == saved
+    assert _found("atelier electronique") == {"La Paillasse"}

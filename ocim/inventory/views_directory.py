@@ -7,6 +7,7 @@ understand are reported, never an error), the reads from ``ocim.inventory.direct
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import urlencode
 
 from django.http import Http404
@@ -25,6 +26,8 @@ from .filters import ActorFilters
 from .models import ActorStatus
 from .related import related_sections
 from .search import query_words
+
+logger = logging.getLogger(__name__)
 
 # Escapes that make JSON safe inside a <script> element (as Django's json_script does).
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -183,8 +186,12 @@ def actor_detail(request, slug: str):
     image_url = ""
     rendition = None
     if actor.image_id:
-        rendition = actor.image.get_rendition("max-800x600")
-        image_url = rendition.url
+        try:
+            rendition = actor.image.get_rendition("max-800x600")
+            image_url = rendition.url
+        except OSError:  # wagtail.images.models.SourceImageIOError among them
+            # The image's file is missing or unreadable: the page shows without it.
+            logger.warning("Image %s of actor %s cannot be read", actor.image_id, actor.pk)
     context = {
         "actor": actor,
         "description": mark_safe(description_html),

@@ -416,3 +416,27 @@ def test_the_pages_answer_in_english(client, network):
     assert response.status_code == 200
     assert "Museums" in response.content.decode()
     assert client.get(actor_url).status_code == 200
+
+
+def test_the_actor_image_is_shown_and_a_missing_file_does_not_break_the_page(client, network):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    museum = network["museum"]
+    museum.image = Image.objects.create(title="Façade du muséum", file=get_test_image_file())
+    museum.save(update_fields=["image"])
+    url = reverse("inventory:actor", kwargs={"slug": museum.slug})
+    response = client.get(url)
+    assert 'class="actor-page__image"' in response.content.decode()
+    assert "image" in json.loads(
+        re.search(
+            r'<script type="application/ld\+json" nonce="[^"]*">(.*?)</script>',
+            response.content.decode(),
+            re.S,
+        ).group(1)
+    )
+    museum.image.renditions.all().delete()
+    museum.image.file.storage.delete(museum.image.file.name)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'class="actor-page__image"' not in response.content.decode()

@@ -284,13 +284,22 @@ def _generation_renew() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+def _index_changed() -> None:
+    """Renew the generation now (this transaction's own reads) and again once committed (so
+    that counts cached by others meanwhile, from the data before the commit, are dropped
+    too). The commit callback is registered once per transaction, however many actors it
+    writes (Django forgets it on rollback)."""
+    _generation_renew()
+    if not any(
+        callback is _generation_renew for _sids, callback, *_rest in connection.run_on_commit
+    ):
+        transaction.on_commit(_generation_renew)
+
+
 def _index_write(actors) -> None:
     from .models_directory import ActorSearchIndex
 
-    # Renewed now (this transaction's own reads) and again once committed (so that counts
-    # cached by others meanwhile, from the data before the commit, are dropped too).
-    _generation_renew()
-    transaction.on_commit(_generation_renew)
+    _index_changed()
     if connection.vendor == "postgresql":
         _pg_index_write(actors)
         return
@@ -387,8 +396,7 @@ def actor_search_index_rebuild(actor_ids=None, *, batch_size: int = 500) -> int:
     if actor_ids is None:
         ActorSearchIndex.objects.exclude(actor_id__in=Actor.objects.values("pk")).delete()
     if connection.vendor == "postgresql":
-        _generation_renew()
-        transaction.on_commit(_generation_renew)
+        _index_changed()
         return _pg_rebuild(actor_ids)
     actors = Actor.objects.select_related("type", "commune").order_by("pk")
     if actor_ids is not None:

@@ -171,3 +171,14 @@ def test_the_bulk_rebuild_writes_the_same_vectors_as_each_save(sample):
     assert actor_search_index_rebuild() == len(sample)
     assert dict(ActorSearchIndex.objects.values_list("actor_id", "vector")) == saved
     assert _found("atelier electronique") == {"La Paillasse"}
+
+
+def test_each_write_renews_the_generation_and_once_more_at_commit(sample):
+    from ocim.inventory.search import _generation_renew, search_generation
+
+    before = search_generation()
+    actor_save(sample["museum"])
+    assert search_generation() != before
+    # The test's transaction saw six saves: one callback waits for its commit.
+    pending = [item for item in connection.run_on_commit if item[1] is _generation_renew]
+    assert len(pending) == 1

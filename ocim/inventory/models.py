@@ -407,3 +407,7 @@ class ActorRevision(models.Model):
 
     def __str__(self):
         return f"{self.actor_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# directory: the directory's search index lives in its own module (one row per actor).
+from .models_directory import ActorSearchIndex  # noqa: E402, F401

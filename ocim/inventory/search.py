@@ -1,23 +1,413 @@
-"""Text search of the actors: every word of the query must be found, case aside, in the name,
-the other names or the commune.
+"""Full-text search of the actors: every word of the query must be found, accents, case and
+elisions aside, in French stems ("musées" finds "Musée", "evenement" finds "Événements",
+"herbier" finds "l'Herbier"), in the name, the other names, the commune, the type or the
+description.
 
-First version: words as written. The directory's full-text index (French stems, accents aside,
-ranking) replaces ``actor_search_condition``'s body; its signature stays.
+The index is one row per actor (``ActorSearchIndex``), written only by
+``actor_search_index_update`` (called by ``services.actor_save``) and
+``actor_search_index_rebuild`` (after a bulk import, or a change of a type's or a commune's
+name). Two engines read it:
+
+- PostgreSQL: a weighted tsvector (name A, other names B, commune and type C, description D),
+  each text indexed both stemmed (``french``) and word for word (``simple``), over ``unaccent``;
+  GIN indexed. A query is a tsquery of constants (its words are folded here), so the planner
+  reads the GIN index;
+- SQLite: the same words as French Snowball stems computed here, matched as whole words.
+
+The text handling (folding, elision, stop words) is a copy of the publishing search's, kept here
+because domain apps do not depend on each other.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
+import html
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
 
-MAX_WORDS = 20
+import snowballstemmer
+from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models.expressions import Func
+
+MAX_WORDS = 12  # a query never has more words than this (the rest is ignored)
+MAX_WORD_LENGTH = 60
+# A tsvector holds at most 1 MB: descriptions are cut beyond this many characters.
+MAX_INDEXED_CHARS = 20_000
+# Weights of D, C, B, A (PostgreSQL's order): name first, then other names, place and type.
+PG_WEIGHTS = [0.1, 0.3, 0.6, 1.0]
+
+# --- Text ------------------------------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)", re.I)
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+_WORD = re.compile(r"[a-z0-9]+")
+_TAG = re.compile(r"<[^>]*>")
+
+# Words too common to search for, in French or English, written without accents (they are
+# compared after folding).
+_STOP_WORDS_TEXT = """
+    a au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur
+    leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se
+    ses son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y ete etre est sont
+    ont as avait etait sera ca ni si
+    the an and but if or of at by for with to from in on is are was be it its this that
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` without accents, ligatures or elisions (l', d', qu'…)."""
+    text = text.translate(_APOSTROPHES).translate(_LIGATURES)
+    text = _ELISION.sub("", text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text`` (letters and digits only), stop words included."""
+    return _WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("french")
+
+
+@lru_cache(maxsize=50_000)
+def word_forms(word: str) -> frozenset[str]:
+    """A folded word and its French stem."""
+    return frozenset({word, _stemmer().stemWord(word)})
+
+
+def index_terms(text: str) -> str:
+    """The forms of the non-stop words of ``text``, space-separated (SQLite's index)."""
+    terms: list[str] = []
+    seen: set[str] = set()
+    for word in words(text):
+        if word in STOP_WORDS or len(word) > MAX_WORD_LENGTH:
+            continue
+        for form in sorted(word_forms(word)):
+            if form not in seen:
+                seen.add(form)
+                terms.append(form)
+    return " ".join(terms)
+
+
+def prepare_for_postgres(text: str) -> str:
+    """``text`` without elisions, with typographic apostrophes folded and NUL characters dropped
+    (PostgreSQL text cannot hold them), for ``to_tsvector`` (which applies ``unaccent``)."""
+    text = text.replace("\x00", " ").translate(_APOSTROPHES)
+    return _ELISION.sub("", text)
+
+
+def plain_text(html_text: str) -> str:
+    """The text of sanitised HTML (tags dropped, entities decoded)."""
+    return html.unescape(_TAG.sub(" ", html_text or ""))
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    word: str  # folded
+    forms: frozenset[str]  # the word and its French stem
+
+
+def query_words(query: str) -> list[QueryWord]:
+    """The words of ``query`` worth searching: punctuation and operators are plain separators,
+    stop words and one-letter words are dropped, each word is kept once, at most ``MAX_WORDS``."""
+    seen: set[str] = set()
+    result = []
+    for word in words(query or ""):
+        if word in STOP_WORDS or word in seen or len(word) < 2 or len(word) > MAX_WORD_LENGTH:
+            continue
+        seen.add(word)
+        result.append(QueryWord(word=word, forms=word_forms(word)))
+        if len(result) == MAX_WORDS:
+            break
+    return result
+
+
+# --- Query -----------------------------------------------------------------------------------
+
+
+class _Tsquery(SearchQuery):
+    """The tsquery of folded words: each word in its French stem or as written, every word
+    required. The words are made of [a-z0-9] only (no accent left for ``unaccent`` to change),
+    so the expression is immutable: PostgreSQL computes it once and reads the GIN index."""
+
+    def __init__(self, query_words_: list[QueryWord]):
+        super().__init__("")
+        self.query_words = query_words_
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts = [
+            "(plainto_tsquery('french'::regconfig, %s) || plainto_tsquery('simple'::regconfig, %s))"
+            for _item in self.query_words
+        ]
+        params = [value for item in self.query_words for value in (item.word, item.word)]
+        return "(" + " && ".join(parts) + ")", params
+
+
+def _sqlite_terms_condition(field: str, query_words_: list[QueryWord]) -> Q:
+    """Every word found, in one of its forms, as a whole term of ``field`` (space-separated)."""
+    condition = Q()
+    for item in query_words_:
+        alternatives = Q()
+        for form in item.forms:
+            # Forms are [a-z0-9] only: no LIKE wildcard can hide in them.
+            alternatives |= (
+                Q(**{field: form})
+                | Q(**{f"{field}__startswith": f"{form} "})
+                | Q(**{f"{field}__endswith": f" {form}"})
+                | Q(**{f"{field}__contains": f" {form} "})
+            )
+        condition &= alternatives
+    return condition
 
 
 def actor_search_condition(query: str) -> Q:
-    condition = Q()
-    for word in query.split()[:MAX_WORDS]:
-        condition &= (
-            Q(name__icontains=word)
-            | Q(other_names__icontains=word)
-            | Q(commune__name__icontains=word)
+    """The actors matching every searchable word of ``query`` (none: no condition; a query of
+    stop words and punctuation only filters nothing)."""
+    found = query_words(query)
+    if not found:
+        return Q()
+    if connection.vendor == "postgresql":
+        return Q(search_index__vector=_Tsquery(found))
+    return _sqlite_terms_condition("search_index__terms", found)
+
+
+class _TsRank(Func):
+    """``ts_rank`` with the weights of ``PG_WEIGHTS``."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        vector_sql, vector_params = compiler.compile(self.source_expressions[0])
+        query_sql, query_params = compiler.compile(self.source_expressions[1])
+        sql = f"ts_rank(%s::real[], {vector_sql}, {query_sql})"
+        return sql, [PG_WEIGHTS, *vector_params, *query_params]
+
+
+def actor_search_rank(query: str):
+    """An expression ranking the actors matching ``query`` (higher first): PostgreSQL's
+    ``ts_rank`` over the weighted vector; on SQLite, every word in the name first, then every
+    word in the name or other names. None when the query has no searchable word."""
+    found = query_words(query)
+    if not found:
+        return None
+    if connection.vendor == "postgresql":
+        return _TsRank(F("search_index__vector"), _Tsquery(found))
+    return Case(
+        When(_sqlite_terms_condition("search_index__name_terms", found), then=Value(2.0)),
+        When(_sqlite_terms_condition("search_index__head_terms", found), then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+# --- Index -----------------------------------------------------------------------------------
+
+
+def _segments(actor) -> list[tuple[str, str]]:
+    """(weight, text) of what an actor is found by."""
+    type_ = actor.type
+    segments = [
+        ("A", actor.name),
+        ("B", " ".join(actor.other_names.split())),
+        ("C", actor.commune.name if actor.commune_id else ""),
+        ("C", f"{type_.name_fr} {type_.name_en}"),
+        ("D", plain_text(actor.description)[:MAX_INDEXED_CHARS]),
+    ]
+    return [(weight, text) for weight, text in segments if text.strip()]
+
+
+def _pg_vector_sql(segments: list[tuple[str, str]]) -> tuple[str, list]:
+    parts, params = [], []
+    for weight, text in segments:
+        prepared = prepare_for_postgres(text)
+        # Names, places and types word for word too (French stop words, odd stems); the
+        # description stemmed only, which keeps the vectors (read for each match) small.
+        for config in ("french",) if weight == "D" else ("french", "simple"):
+            parts.append(f"setweight(to_tsvector('{config}'::regconfig, unaccent(%s)), %s)")
+            params += [prepared, weight]
+    return " || ".join(parts) or "''::tsvector", params
+
+
+def _pg_index_write(actors) -> None:
+    """One statement writing the vectors of ``actors`` (PostgreSQL)."""
+    from .models_directory import ActorSearchIndex
+
+    rows, params = [], []
+    for actor in actors:
+        vector_sql, vector_params = _pg_vector_sql(_segments(actor))
+        rows.append(f"(%s, {vector_sql}, '', '', '')")
+        params += [actor.pk, *vector_params]
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "  # noqa: S608 - constants and placeholders only
+            f"name_terms, head_terms) VALUES {', '.join(rows)} "
+            "ON CONFLICT (actor_id) DO UPDATE SET vector = EXCLUDED.vector",
+            params,
         )
-    return condition
+
+
+def _sqlite_index_row(actor):
+    from .models_directory import ActorSearchIndex
+
+    segments = _segments(actor)
+    return ActorSearchIndex(
+        actor_id=actor.pk,
+        terms=index_terms(" ".join(text for _weight, text in segments)),
+        name_terms=index_terms(actor.name),
+        head_terms=index_terms(f"{actor.name} {actor.other_names}"),
+    )
+
+
+# --- Generation: renewed by every write of the index, so that cached counts are dropped ----
+
+GENERATION_KEY = "inventory-search-generation"
+
+
+def search_generation() -> str:
+    """The index's current generation (a random token, kept in the cache)."""
+    return cache.get_or_set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _generation_renew() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _index_changed() -> None:
+    """Renew the generation now (this transaction's own reads) and again once committed (so
+    that counts cached by others meanwhile, from the data before the commit, are dropped
+    too). The commit callback is registered once per transaction, however many actors it
+    writes (Django forgets it on rollback)."""
+    _generation_renew()
+    if not any(
+        callback is _generation_renew for _sids, callback, *_rest in connection.run_on_commit
+    ):
+        transaction.on_commit(_generation_renew)
+
+
+def _index_write(actors) -> None:
+    from .models_directory import ActorSearchIndex
+
+    _index_changed()
+    if connection.vendor == "postgresql":
+        _pg_index_write(actors)
+        return
+    ActorSearchIndex.objects.bulk_create(
+        [_sqlite_index_row(actor) for actor in actors],
+        update_conflicts=True,
+        unique_fields=["actor"],
+        update_fields=["terms", "name_terms", "head_terms"],
+    )
+
+
+def actor_search_index_update(actor) -> None:
+    """Bring the search index row of ``actor`` in line with it (created if missing). Reads the
+    actor's type and commune (loaded when not yet). Called by ``services.actor_save``."""
+    _index_write([actor])
+
+
+# The preparation of ``prepare_for_postgres`` and ``plain_text`` in SQL, for set-based rebuilds
+# (literals passed as parameters).
+_PG_ELISION = r"\m(l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)"
+_PG_APOSTROPHES = ("\u2019\u2018\u02bc`", "''''")
+# "&amp;" last: "&amp;lt;" is the text "&lt;".
+_PG_ENTITIES = (
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", '"'),
+    ("&#x27;", "'"),
+    ("&#39;", "'"),
+    ("&amp;", "&"),
+)
+
+
+def _pg_prepared(column: str) -> tuple[str, list]:
+    return (
+        f"regexp_replace(translate({column}, %s, %s), %s, '', 'gi')",
+        [*_PG_APOSTROPHES, _PG_ELISION],
+    )
+
+
+def _pg_plain(column: str) -> tuple[str, list]:
+    text, params = f"regexp_replace({column}, '<[^>]*>', ' ', 'g')", []
+    for entity, character in _PG_ENTITIES:
+        text = f"replace({text}, %s, %s)"
+        params += [entity, character]
+    return f"left({text}, {MAX_INDEXED_CHARS})", params
+
+
+def _pg_rebuild(actor_ids) -> int:
+    """Rewrite the vectors of ``actor_ids`` (every actor when None) in one statement: the
+    same vectors as ``_pg_vector_sql`` builds from Python, computed by PostgreSQL from the
+    rows (many times faster for a bulk import)."""
+    from .models_directory import ActorSearchIndex
+
+    plain_sql, plain_params = _pg_plain("a.description")
+    segments = [
+        ("A", "a.name", []),
+        ("B", "a.other_names", []),
+        ("C", "coalesce(c.name, '')", []),
+        ("C", "t.name_fr || ' ' || t.name_en", []),
+        ("D", plain_sql, plain_params),
+    ]
+    parts, params = [], []
+    for weight, column, column_params in segments:
+        prepared, prepared_params = _pg_prepared(column)
+        for config in ("french",) if weight == "D" else ("french", "simple"):
+            parts.append(
+                f"setweight(to_tsvector('{config}'::regconfig, unaccent({prepared})), '{weight}')"
+            )
+            params += [*column_params, *prepared_params]
+    where = ""
+    if actor_ids is not None:
+        where = "WHERE a.id = ANY(%s)"
+        params.append(list(actor_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "  # noqa: S608 - constants and placeholders only
+            f"name_terms, head_terms) SELECT a.id, {' || '.join(parts)}, '', '', '' "
+            "FROM inventory_actor a JOIN inventory_actortype t ON t.id = a.type_id "
+            f"LEFT JOIN core_commune c ON c.insee_code = a.commune_id {where} "
+            "ON CONFLICT (actor_id) DO UPDATE SET vector = EXCLUDED.vector",
+            params,
+        )
+        return cursor.rowcount
+
+
+def actor_search_index_rebuild(actor_ids=None, *, batch_size: int = 500) -> int:
+    """Rewrite the index rows of the actors ``actor_ids`` (every actor when None) and drop the
+    rows of actors that no longer exist: for bulk imports and after a type or commune is
+    renamed. On PostgreSQL one statement computes every vector; on SQLite the stems are
+    computed here, a batch per statement. Returns the number of actors indexed."""
+    from .models import Actor
+    from .models_directory import ActorSearchIndex
+
+    if actor_ids is None:
+        ActorSearchIndex.objects.exclude(actor_id__in=Actor.objects.values("pk")).delete()
+    if connection.vendor == "postgresql":
+        _index_changed()
+        return _pg_rebuild(actor_ids)
+    actors = Actor.objects.select_related("type", "commune").order_by("pk")
+    if actor_ids is not None:
+        actors = actors.filter(pk__in=list(actor_ids))
+    count = 0
+    batch = []
+    for actor in actors.iterator(chunk_size=batch_size):
+        batch.append(actor)
+        if len(batch) == batch_size:
+            _index_write(batch)
+            count += len(batch)
+            batch = []
+    _index_write(batch)
+    return count + len(batch)

@@ -32,7 +32,7 @@ FEW_ACTORS = 200
 # Coordinates are sent with 5 decimals (about a metre): smaller answers, nothing lost on screen.
 PRECISION = 5
 # The actor page and the directory belong to the directory's views (names in the namespace).
-ACTOR_URL_NAME = "inventory:actor_detail"
+ACTOR_URL_NAME = "inventory:actor"
 DIRECTORY_URL_NAME = "inventory:directory"
 
 

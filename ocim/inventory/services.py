@@ -17,6 +17,7 @@ from ocim.core.sanitiser import sanitise_html
 from . import identifiers
 from .map_grid import map_cell  # map
 from .models import Actor, ActorRevision, ActorVisitorCount, RevisionSource
+from .search import actor_search_index_update  # directory
 
 # Fields of the snapshot kept in a revision: every column a person can change.
 _SKIPPED = {
@@ -117,6 +118,7 @@ def actor_save(
         actor.concepts.set(concepts)
     if visitor_counts is not None:
         _visitor_counts_set(actor, visitor_counts)
+    actor_search_index_update(actor)  # directory
     after = actor_snapshot(actor)
     changes = _changes(before, after) if before else {}
     if before and not changes:

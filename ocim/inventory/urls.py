@@ -1,8 +1,11 @@
-# Wiring for the map helper's own tests; the lead merges the inventory's URLs here.
-from . import urls_map
+"""Public pages of the inventory (namespace ``inventory``): the directory, the actor pages and
+the map. The API endpoints live under /api/v1/inventory/ (api.py, api_map.py)."""
+
+from django.urls import include, path
 
 app_name = "inventory"
 
 urlpatterns = [
-    *urls_map.urlpatterns,
+    path("", include("ocim.inventory.urls_map")),
+    path("", include("ocim.inventory.urls_directory")),
 ]

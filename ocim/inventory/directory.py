@@ -1,0 +1,374 @@
+"""Reads of the public directory: one page of actors for the directory's filters, best first,
+with the facet counts; and one actor's public record.
+
+The actors are those of ``selectors.actors_filtered`` (the one place filters become a query).
+Each facet is counted with every other filter applied but not its own, so that choosing a
+value does not hide the other values of the same facet. The number of queries does not depend
+on the data: the lookups (types and families, departments and regions, labels), one grouped
+count for the family, type, region, department and status facets (and the total), one for the
+labels, one for the concepts, the selected concepts, and the page of actors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, QuerySet
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ocim.core.models import Concept, Department
+
+from .filters import ActorFilters
+from .models import Actor, ActorStatus, ActorType, ActorVisitorCount, Label
+from .search import actor_search_rank, query_words, search_generation
+from .selectors import actors_filtered
+
+ACTORS_PER_PAGE = 20
+MAX_CONCEPT_VALUES = 30
+MAX_PAGE_DIGITS = 9
+# A search found in more actors than this is listed by name: ranking would read every match
+# (``ts_rank`` on each vector), about 400 ms for a word found in 26,000 of 100,000 actors.
+RANKED_MATCHES = 2000  # a page number longer than this is not a page number
+
+# (query-string parameter, label) of each facet, in display order.
+FACETS = (
+    ("family", gettext_lazy("Family")),
+    ("type", gettext_lazy("Type of actor")),
+    ("region", gettext_lazy("Region")),
+    ("department", gettext_lazy("Department")),
+    ("label", gettext_lazy("Label")),
+    ("concept", gettext_lazy("Field or discipline")),
+    ("status", gettext_lazy("Open or closed")),
+)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str  # the query-string parameter
+    label: str
+    values: list[FacetValue]
+
+    @property
+    def selected_count(self) -> int:
+        return sum(1 for value in self.values if value.selected)
+
+
+@dataclass
+class DirectoryResults:
+    filters: ActorFilters
+    total: int
+    page: Page
+    facets: list[Facet]
+    # Messages about filter values that are well formed but match nothing known.
+    problems: list[str] = field(default_factory=list)
+    # The query had text but no word that can be searched (punctuation, very common words).
+    no_words: bool = False
+
+
+class _CountedPaginator(Paginator):
+    """A paginator whose total is already known (counted with the facets): no COUNT query."""
+
+    def __init__(self, object_list, per_page, *, total: int):
+        super().__init__(object_list, per_page)
+        self._total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self._total
+
+
+def page_number(raw) -> int:
+    """The page asked for, as a number ≥ 1 (anything that is not one gives 1)."""
+    text = str(raw or "").strip()
+    if not text.isdigit() or len(text) > MAX_PAGE_DIGITS:
+        return 1
+    return max(int(text), 1)
+
+
+def _column_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dict[str, dict]]:
+    """(total, {facet: {value: count}}) for the family, type, region, department and status
+    facets, from one grouped query over the actors passing the text, label and concept
+    filters; every other filter is applied here, each facet without its own."""
+    base = ActorFilters(q=filters.q, labels=filters.labels, concepts=filters.concepts)
+    groups = list(
+        actors_filtered(base)
+        .values("family_id", "type_id", "region_id", "department_id", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    wanted = {
+        "family": set(filters.families),
+        "type": set(filters.types),
+        "region": set(filters.regions),
+        "department": set(filters.departments),
+        "status": set(filters.statuses),
+    }
+
+    def values(group) -> dict[str, str | None]:
+        return {
+            "family": lookups.family_slugs.get(group["family_id"]),
+            "type": lookups.type_slugs.get(group["type_id"]),
+            "region": group["region_id"],
+            "department": group["department_id"],
+            "status": group["status"],
+        }
+
+    described = [(values(group), group["count"]) for group in groups]
+
+    def passes(value: dict, without: str | None) -> bool:
+        return all(
+            not wanted[name] or value[name] in wanted[name] for name in wanted if name != without
+        )
+
+    counts: dict[str, dict] = {name: {} for name in wanted}
+    for name in wanted:
+        for value, count in described:
+            if value[name] is not None and passes(value, name):
+                counts[name][value[name]] = counts[name].get(value[name], 0) + count
+    total = sum(count for value, count in described if passes(value, None))
+    return total, counts
+
+
+@dataclass
+class _Lookups:
+    types: list[ActorType]
+    departments: list[Department]
+    labels: list[Label]
+    selected_concepts: list[Concept]
+
+    @cached_property
+    def family_slugs(self) -> dict[int, str]:
+        return {item.family_id: item.family.slug for item in self.types}
+
+    @cached_property
+    def type_slugs(self) -> dict[int, str]:
+        return {item.pk: item.slug for item in self.types}
+
+
+def _lookups(filters: ActorFilters) -> _Lookups:
+    # A list that is never empty, so that the query always runs (a constant number of queries).
+    selected_concepts = list(filters.concepts) or [""]
+    return _Lookups(
+        types=list(
+            ActorType.objects.select_related("family").order_by(
+                "family__sort_order", "family__name_fr", "sort_order", "name_fr"
+            )
+        ),
+        departments=list(Department.objects.select_related("region").order_by("code")),
+        labels=list(Label.objects.order_by("name")),
+        selected_concepts=list(Concept.objects.filter(slug__in=selected_concepts)),
+    )
+
+
+def _related_counts(filters: ActorFilters, name: str) -> list[dict]:
+    """Counts of the labels (``name`` "label") or concepts ("concept") of the actors passing
+    every filter but this one."""
+    if name == "label":
+        through, without = Actor.labels.through, replace(filters, labels=())
+        columns = ("label_id",)
+    else:
+        through, without = Actor.concepts.through, replace(filters, concepts=())
+        columns = ("concept_id", "concept__slug", "concept__label_fr", "concept__label_en")
+    links = through.objects.all()
+    if not without.is_empty():
+        links = links.filter(actor_id__in=actors_filtered(without).values("pk"))
+    return list(links.values(*columns).annotate(count=Count("actor_id")).order_by())
+
+
+def _facets(filters: ActorFilters, lookups: _Lookups, counts: dict[str, dict]) -> list[Facet]:
+    from django.utils.translation import get_language
+
+    english = (get_language() or "fr").startswith("en")
+    selected = {
+        "family": set(filters.families),
+        "type": set(filters.types),
+        "region": set(filters.regions),
+        "department": set(filters.departments),
+        "label": set(filters.labels),
+        "concept": set(filters.concepts),
+        "status": set(filters.statuses),
+    }
+    options: dict[str, list[tuple[str, str]]] = {}
+    families: dict[str, str] = {}
+    for item in lookups.types:
+        families.setdefault(item.family.slug, item.family.name)
+    options["family"] = list(families.items())
+    options["type"] = [(item.slug, item.name) for item in lookups.types]
+    regions = {}
+    for department in lookups.departments:
+        regions.setdefault(department.region_id, department.region.name)
+    options["region"] = sorted(regions.items(), key=lambda item: item[1])
+    options["department"] = [
+        (item.code, f"{item.name} ({item.code})") for item in lookups.departments
+    ]
+    options["label"] = [(item.slug, item.name) for item in lookups.labels]
+    concept_names = {
+        row["concept__slug"]: row["concept__label_en"]
+        if english and row["concept__label_en"]
+        else row["concept__label_fr"]
+        for row in counts["concept_rows"]
+    }
+    for concept in lookups.selected_concepts:
+        concept_names[concept.slug] = concept.label
+    top = sorted(counts["concept"].items(), key=lambda item: (-item[1], item[0]))
+    shown = [slug for slug, _count in top[:MAX_CONCEPT_VALUES]]
+    shown += [slug for slug in filters.concepts if slug not in shown and slug in concept_names]
+    options["concept"] = sorted(
+        ((slug, concept_names[slug]) for slug in shown), key=lambda item: item[1].lower()
+    )
+    options["status"] = list(ActorStatus.choices)
+
+    facets = []
+    for name, label in FACETS:
+        values = []
+        for value, value_label in options[name]:
+            count = counts[name].get(value, 0)
+            chosen = value in selected[name]
+            # Values no actor has are left out (unless chosen: they can then be unticked).
+            if count or chosen or name == "status":
+                values.append(FacetValue(str(value), str(value_label), count, chosen))
+        facets.append(Facet(name=name, label=str(label), values=values))
+    return facets
+
+
+def _unknown_values(filters: ActorFilters, lookups: _Lookups) -> list[str]:
+    known = {
+        "family": set(lookups.family_slugs.values()),
+        "type": set(lookups.type_slugs.values()),
+        "region": {department.region_id for department in lookups.departments},
+        "department": {department.code for department in lookups.departments},
+        "label": {label.slug for label in lookups.labels},
+        "concept": {concept.slug for concept in lookups.selected_concepts},
+    }
+    chosen = {
+        "family": filters.families,
+        "type": filters.types,
+        "region": filters.regions,
+        "department": filters.departments,
+        "label": filters.labels,
+        "concept": filters.concepts,
+    }
+    return [
+        _("The filter “%(name)s” has no value “%(value)s”: no actor can match it.")
+        % {"name": name, "value": value}
+        for name, values in chosen.items()
+        for value in values
+        if value not in known[name]
+    ]
+
+
+def _counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dict]:
+    total, counts = _column_counts(filters, lookups)
+    label_slugs = {label.pk: label.slug for label in lookups.labels}
+    counts["label"] = {
+        label_slugs[row["label_id"]]: row["count"]
+        for row in _related_counts(filters, "label")
+        if row["label_id"] in label_slugs
+    }
+    concept_rows = _related_counts(filters, "concept")
+    counts["concept_rows"] = concept_rows
+    counts["concept"] = {row["concept__slug"]: row["count"] for row in concept_rows}
+    return total, counts
+
+
+def _cache_seconds() -> int:
+    return getattr(settings, "OCIM_DIRECTORY_CACHE_SECONDS", 300)
+
+
+def _cache_prefix(filters: ActorFilters) -> str:
+    """The cache key of ``filters`` under the search index's current generation, which every
+    write of the index renews: a saved actor is counted and listed at once."""
+    fingerprint = hashlib.sha256(
+        json.dumps(sorted(filters.as_query()), ensure_ascii=False).encode()
+    ).hexdigest()
+    return f"inventory-directory:{search_generation()}:{fingerprint}"
+
+
+def _cached(key: str | None, compute):
+    if key is None:
+        return compute()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, _cache_seconds())
+    return found
+
+
+def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResults:
+    """The page ``page`` (clamped to the pages there are) of the actors passing ``filters``,
+    best match first when there are words to search and at most ``RANKED_MATCHES`` matches
+    (then by name), by name otherwise; with the facet counts, each facet counted without its
+    own filter.
+
+    The counts and the ids of each page are cached (``OCIM_DIRECTORY_CACHE_SECONDS``, 300 by
+    default; 0 turns the cache off) under the index's generation."""
+    words = query_words(filters.q)
+    no_words = bool(filters.q) and not words
+    lookups = _lookups(filters)
+    prefix = _cache_prefix(filters) if _cache_seconds() else None
+    total, counts = _cached(prefix and f"{prefix}:counts", lambda: _counts(filters, lookups))
+
+    actors = actors_filtered(filters)
+    rank = actor_search_rank(filters.q) if words and total <= RANKED_MATCHES else None
+    if rank is not None:
+        actors = actors.annotate(rank=rank).order_by(F("rank").desc(), "name", "pk")
+    else:
+        actors = actors.order_by("name", "pk")
+    paginator = _CountedPaginator(actors, ACTORS_PER_PAGE, total=total)
+    number = min(max(page, 1), paginator.num_pages)
+    start = (number - 1) * ACTORS_PER_PAGE
+    # Ids first (a narrow sort), then the rows of the page.
+    ids = (
+        _cached(
+            prefix and f"{prefix}:page:{number}",
+            lambda: list(actors.values_list("pk", flat=True)[start : start + ACTORS_PER_PAGE]),
+        )
+        if total
+        else []
+    )
+    rows = Actor.objects.select_related(
+        "type", "family", "commune", "department", "region"
+    ).in_bulk(ids)
+    return DirectoryResults(
+        filters=filters,
+        total=total,
+        page=Page([rows[pk] for pk in ids if pk in rows], number, paginator),
+        facets=_facets(filters, lookups, counts),
+        problems=_unknown_values(filters, lookups),
+        no_words=no_words,
+    )
+
+
+# --- The actor page --------------------------------------------------------------------------
+
+
+def actor_public_get(slug: str) -> Actor | None:
+    """The actor with ``slug`` and everything its public page shows, in a constant number of
+    queries; None when there is none. Contacts (staff only) are not loaded."""
+    actors: QuerySet[Actor] = Actor.objects.select_related(
+        "type__family", "family", "commune", "department", "region", "parent", "image"
+    ).prefetch_related(
+        "labels",
+        "concepts",
+        Prefetch(
+            "children",
+            queryset=Actor.objects.order_by("name", "pk").only("pk", "name", "slug", "parent_id"),
+        ),
+        Prefetch("visitor_counts", queryset=ActorVisitorCount.objects.order_by("-year")),
+    )
+    return actors.filter(slug=slug).first()

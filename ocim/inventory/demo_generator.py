@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from ocim.core.models import Commune, CommunePostalCode, Concept
 
 from . import demo_content
+from .map_grid import map_cell
 from .models import (
     Actor,
     ActorRevision,
@@ -28,6 +29,7 @@ from .models import (
     Label,
     RevisionSource,
 )
+from .search import actor_search_index_rebuild
 from .services import _fields as snapshot_fields
 from .services import actor_snapshot
 
@@ -375,6 +377,8 @@ class ActorGenerator:
             else:
                 values["latitude"], values["longitude"] = place.latitude, place.longitude
                 values["coordinates_source"] = CoordinatesSource.COMMUNE.value
+        # The map's cell, as actor_clean derives it.
+        values["map_cell"] = map_cell(values.get("latitude"), values.get("longitude"))
         if not closed:
             line = f"{rng.randint(0, 99):02d} {rng.randint(0, 99):02d}"
             values["phone"] = f"{phone_prefix(place.region_code)} {line}"
@@ -550,4 +554,6 @@ def drafts_insert(drafts: list[ActorDraft], *, batch_size: int = 2000, history: 
     concept_through.objects.bulk_create(concept_rows, batch_size=batch_size * 2)
     ActorVisitorCount.objects.bulk_create(count_rows, batch_size=batch_size * 2)
     ActorRevision.objects.bulk_create(revisions, batch_size=batch_size)
+    # The directory's search index, as actor_save writes it.
+    actor_search_index_rebuild([actor.pk for actor in actors])
     return actors

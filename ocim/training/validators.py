@@ -3,5 +3,3 @@
 from ocim.core.validators import normalise_siret, siret_is_valid, validate_siret
 
 __all__ = ["normalise_siret", "siret_is_valid", "validate_siret"]
-
-

@@ -89,7 +89,7 @@ def test_few_actors_come_one_by_one_with_what_the_map_shows(client):
         "id": feature["id"],
         "name": "Acteur a0",
         "slug": "acteur-a0",
-        "url": None,  # the actor page belongs to the directory, not installed here
+        "url": reverse("inventory:actor", kwargs={"slug": "acteur-a0"}),
         "family": "centres-sciences",
         "family_name": ActorType.objects.get(slug="planetarium").family.name_fr,
         "type": "planetarium",

@@ -37,12 +37,16 @@ def test_the_tables_give_the_same_numbers_as_the_map(client):
     html = _page(client).content.decode()
     assert _("Number of actors by region, and per 100,000 inhabitants") in html
     assert _("Number of actors by department, and per 100,000 inhabitants") in html
-    row = re.search(r"<th scope=\"row\">Île-de-France</th>\s*<td>11</td>\s*<td>3</td>", html)
+    row = re.search(
+        r"<th scope=\"row\">(<a href=\"[^\"]*\">)?Île-de-France(</a>)?</th>\s*<td>11</td>"
+        r"\s*<td>3</td>",
+        html,
+    )
     assert row, "Île-de-France: 3 actors"
     unknown = re.escape(_("unknown population"))
     assert re.search(r"Mayotte</th>\s*<td>06</td>\s*<td>0</td>\s*<td>" + unknown, html)
-    # No directory installed here: numbers without links, and no broken link.
-    assert "annuaire" not in html
+    # A territory with actors links to the directory filtered by it.
+    assert f'<a href="{reverse("inventory:directory")}?region=11">Île-de-France</a>' in html
 
 
 @pytest.mark.urls("ocim.inventory.tests.map_urls")

@@ -36,6 +36,7 @@ from ocim.inventory.demo_generator import (
     typology_load,
 )
 from ocim.inventory.models import Actor, ActorRevision, ActorVisitorCount, RevisionSource
+from ocim.inventory.search import actor_search_index_rebuild
 
 SOURCE = "bench-seed"
 # Generated in chunks, so that memory stays flat whatever the count.
@@ -205,6 +206,8 @@ def drafts_copy(drafts: list[ActorDraft], *, history: bool) -> None:
     _copy(Actor.concepts.through, concepts)
     _copy(ActorVisitorCount, counts)
     _copy(ActorRevision, revisions)
+    # The directory's search index, as actor_save writes it.
+    actor_search_index_rebuild(ids)
 
 
 def _ids_reserve(model, count: int) -> list[int]:

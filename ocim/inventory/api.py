@@ -215,7 +215,7 @@ def actor_list(
     fields only (the columns of ``schema.json``), under the Licence Ouverte 2.0."""
     actors = opendata.actors_for_export(_filters(request))
     total = actors.count()
-    page = list(actors[offset : offset + limit]) if offset < total else []
+    page = opendata.actors_page(actors, offset=offset, limit=limit) if offset < total else []
     _open_data_headers(request, response)
     return {
         **_page_links(request, total=total, limit=limit, offset=offset),

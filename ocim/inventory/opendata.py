@@ -16,12 +16,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ocim.core.models import Concept
 from ocim.core.sanitiser import html_to_text
 
 from .filters import ActorFilters
@@ -30,7 +29,6 @@ from .models import (
     ActorStatus,
     ActorVisitorCount,
     CoordinatesSource,
-    Label,
     LegalStatus,
     StaffBand,
 )
@@ -100,6 +98,13 @@ def _description(actor: Actor) -> str | None:
     return html_to_text(actor.description).strip() or None if actor.description else None
 
 
+def _names(actor: Actor, relation: str) -> list[str]:
+    # Loaded for a whole batch by _lists_attach; read one by one otherwise.
+    if getattr(actor, f"_export_{relation}", None) is None:
+        _lists_attach([actor])
+    return getattr(actor, f"_export_{relation}")
+
+
 def _enum(choices) -> dict:
     return {"enum": list(choices.values)}
 
@@ -157,7 +162,7 @@ COLUMNS: tuple[OpenColumn, ...] = (
         "labels",
         _("Labels"),
         "list",
-        lambda actor: [label.name for label in actor.labels.all()],
+        lambda actor: _names(actor, "labels"),
         _("Labels and official designations (Musée de France…)."),
     ),
     OpenColumn(
@@ -298,7 +303,7 @@ COLUMNS: tuple[OpenColumn, ...] = (
         "concepts",
         _("Fields and disciplines"),
         "list",
-        lambda actor: [concept.label_fr for concept in actor.concepts.all()],
+        lambda actor: _names(actor, "concepts"),
         _("Thesaurus concepts, in French."),
     ),
     OpenColumn(
@@ -367,17 +372,13 @@ COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 
 def actors_for_export(filters: ActorFilters) -> QuerySet[Actor]:
     """The actors passing ``filters`` (``selectors.actors_filtered``, the directory's rule),
-    with everything the columns read loaded in a constant number of queries, by identifier."""
+    by identifier, with their type, family, parent and territory joined and their latest
+    visitor count annotated. Read them with ``actors_page`` or ``actors_iterate``, which add
+    the labels and concepts."""
     latest = ActorVisitorCount.objects.filter(actor=OuterRef("pk")).order_by("-year")
     return (
         actors_filtered(filters)
         .select_related("family", "type", "parent", "commune", "department", "region")
-        .prefetch_related(
-            Prefetch("labels", queryset=Label.objects.order_by("name").only("pk", "name")),
-            Prefetch(
-                "concepts", queryset=Concept.objects.order_by("label_fr").only("pk", "label_fr")
-            ),
-        )
         .annotate(
             latest_visitors=Subquery(latest.values("visitors")[:1]),
             latest_visitors_year=Subquery(latest.values("year")[:1]),
@@ -386,14 +387,51 @@ def actors_for_export(filters: ActorFilters) -> QuerySet[Actor]:
     )
 
 
-def actor_row(actor: Actor) -> dict[str, Any]:
-    """The public columns of one actor as typed values (lists for list columns)."""
-    return {column.name: column.value(actor) for column in COLUMNS}
+def _lists_attach(actors: list[Actor]) -> list[Actor]:
+    """Give a batch of actors their label names and concept labels: two queries for the
+    batch, plain lists (cheaper than prefetching model instances, which counts at 100,000)."""
+    ids = [actor.pk for actor in actors]
+    found: dict[str, dict[int, list[str]]] = {"labels": {}, "concepts": {}}
+    label_rows = (
+        Actor.labels.through.objects.filter(actor_id__in=ids)
+        .order_by("label__name")
+        .values_list("actor_id", "label__name")
+    )
+    concept_rows = (
+        Actor.concepts.through.objects.filter(actor_id__in=ids)
+        .order_by("concept__label_fr")
+        .values_list("actor_id", "concept__label_fr")
+    )
+    for relation, rows in (("labels", label_rows), ("concepts", concept_rows)):
+        for actor_id, name in rows:
+            found[relation].setdefault(actor_id, []).append(name)
+    for actor in actors:
+        actor._export_labels = found["labels"].get(actor.pk, [])
+        actor._export_concepts = found["concepts"].get(actor.pk, [])
+    return actors
+
+
+def actors_page(actors: QuerySet[Actor], *, offset: int, limit: int) -> list[Actor]:
+    """One page of ``actors`` (from ``actors_for_export``), ready for ``actor_row``."""
+    return _lists_attach(list(actors[offset : offset + limit]))
 
 
 def actors_iterate(actors: QuerySet[Actor]) -> Iterator[Actor]:
-    """``actors`` read in chunks (prefetches included): bounded memory for any number."""
-    return actors.iterator(chunk_size=CHUNK_SIZE)
+    """Every actor of ``actors`` (from ``actors_for_export``), ready for ``actor_row``, read
+    from a database iterator a chunk at a time: bounded memory for any number."""
+    batch: list[Actor] = []
+    for actor in actors.iterator(chunk_size=CHUNK_SIZE):
+        batch.append(actor)
+        if len(batch) == CHUNK_SIZE:
+            yield from _lists_attach(batch)
+            batch = []
+    if batch:
+        yield from _lists_attach(batch)
+
+
+def actor_row(actor: Actor) -> dict[str, Any]:
+    """The public columns of one actor as typed values (lists for list columns)."""
+    return {column.name: column.value(actor) for column in COLUMNS}
 
 
 # --- Schema -----------------------------------------------------------------------------------

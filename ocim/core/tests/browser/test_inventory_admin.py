@@ -4,7 +4,7 @@ error), then reverts a change from the history."""
 
 import pytest
 
-from ocim.inventory.models import Actor, RevisionSource
+from ocim.inventory.models import Actor, ActorType, RevisionSource
 from ocim.inventory.services import actor_save
 from ocim.inventory.tests.admin_builders import actor, territories, user_with_role
 
@@ -24,15 +24,17 @@ def _choose(page, field: str, query: str, name: str):
     page.locator(f"#id_{field}-chooser [data-chooser-title]", has_text=name).wait_for()
 
 
-def test_an_analyst_creates_an_actor_with_the_choosers_then_reverts(demo_site, page):
+def test_an_analyst_creates_an_actor_with_the_choosers_then_reverts(demo_site, page, axe_check):
     places = territories()
     university = actor("Université de Bourgogne", type_slug="universite", commune=places["dijon"])
     analyst = user_with_role("observatory-analyst")
     _login(page, demo_site, email=analyst.email, password=PASSWORD)
 
     page.goto(demo_site.url + "/admin/inventory_actors/new/")
+    axe_check(page)
     page.fill("input[name='name']", "Jardin des sciences de Dijon")
-    page.select_option("select[name='type']", label="Jardin botanique, arboretum")
+    garden = ActorType.objects.get(slug="jardin-botanique-arboretum")
+    page.select_option("select[name='type']", value=str(garden.pk))
     _choose(page, "commune", "dijon", "Dijon (21)")
     _choose(page, "parent", "bourgogne", "Université de Bourgogne")
     page.fill("input[name='visitors-0-year']", "2023")
@@ -49,6 +51,7 @@ def test_an_analyst_creates_an_actor_with_the_choosers_then_reverts(demo_site, p
     actor_save(record)
     page.goto(demo_site.url + f"/admin/inventory_actors/history/{record.pk}/")
     assert page.locator("#actor-history").is_visible()
+    axe_check(page)
     page.locator(f"#revision-{first.pk}").get_by_role("link").first.click()
     page.locator("#actor-revert-form button[type='submit']").click()
     page.wait_for_url(f"**/admin/inventory_actors/history/{record.pk}/")

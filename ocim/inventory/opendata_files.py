@@ -47,7 +47,10 @@ def cell_text(value: Any) -> str:
 
 
 def _cell_value(value: Any) -> Any:
-    """A typed XLSX value: numbers and dates stay typed, the rest becomes ``cell_text``."""
+    """A typed XLSX value: numbers and dates stay typed, the rest becomes ``cell_text``; a
+    missing value (or an empty list) leaves the cell empty (not even written: cheaper)."""
+    if value is None or value == [] or value == "":
+        return None
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):

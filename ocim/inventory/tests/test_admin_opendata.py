@@ -292,6 +292,8 @@ def test_xlsx_is_written_row_by_row_with_typed_cells(client, inventory):
     assert garden["year_founded"] == 1771 and garden["visitors"] == 41000
     assert garden["latitude"] == pytest.approx(47.3216)
     assert garden["siret"] == "21210231500018"  # an identifier stays text
+    planetarium = next(record for record in records if record["type"] == "planetarium")
+    assert planetarium["latitude"] is None and planetarium["labels"] is None  # empty cells
 
     trap = _xlsx_rows(client.get(BASE + "actors.xlsx?status=closed"))[1]
     assert trap[1].startswith("'=")

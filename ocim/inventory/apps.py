@@ -8,5 +8,6 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Inventory of actors")
 
     def ready(self):
-        # The map's router joins the platform API (before the URLconf is loaded).
-        from . import api_map  # noqa: F401
+        # The routers join the platform API (before the URLconf is loaded): open data under
+        # /api/v1/inventory/, the map under /api/v1/inventory/map/.
+        from . import api, api_map  # noqa: F401

@@ -388,3 +388,7 @@ class ActorRevision(models.Model):
 
     def __str__(self):
         return f"{self.actor_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# import: the import jobs live in their own module; imported here so Django registers them.
+from .models_import import DuplicateDecision, ImportJob, ImportStatus  # noqa: E402, F401

@@ -10,6 +10,8 @@
   identifiers repeated within the file) and finds what each row matches among the existing
   actors: the same record of the same source (an update), the same identifier or a similar
   name in the same commune (a duplicate, for the staff to merge, skip or create).
+- ``rows_recheck(stored, …)`` checks the preview's cleaned rows again at commit time, against
+  what may have changed meanwhile (typology, labels, territories, existing actors).
 
 The writes are in ``ocim.inventory.services_import``.
 """
@@ -25,7 +27,6 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -474,21 +475,21 @@ class Context:
         for pk, slug, name in Label.objects.values_list("pk", "slug", "name"):
             self.labels[normalize_search_text(slug)] = pk
             self.labels[normalize_search_text(name)] = pk
-        # Communes: {insee: (name, latitude, longitude, department, region)}.
-        self.communes: dict[str, tuple] = {
-            insee: rest
-            for insee, *rest in Commune.objects.values_list(
-                "insee_code",
-                "name",
-                "latitude",
-                "longitude",
-                "department_id",
-                "department__region_id",
-            ).iterator(chunk_size=5000)
-        }
+        # Communes: {insee: (name, latitude, longitude, department, region)}; by their stored
+        # search name (normalize_search_text of the name).
+        self.communes: dict[str, tuple] = {}
         self.communes_by_name: dict[str, list[str]] = defaultdict(list)
-        for insee, (name, *_rest) in self.communes.items():
-            self.communes_by_name[normalize_search_text(name)].append(insee)
+        for insee, search_name, *rest in Commune.objects.values_list(
+            "insee_code",
+            "search_name",
+            "name",
+            "latitude",
+            "longitude",
+            "department_id",
+            "department__region_id",
+        ).iterator(chunk_size=5000):
+            self.communes[insee] = tuple(rest)
+            self.communes_by_name[search_name].append(insee)
         self.postal_codes: dict[str, set[str]] = defaultdict(set)
         for code, insee in CommunePostalCode.objects.values_list("code", "commune_id").iterator(
             chunk_size=5000
@@ -497,10 +498,21 @@ class Context:
         self.legal_statuses = _choices_lookup(LegalStatus)
         self.staff_bands = _choices_lookup(StaffBand)
         self.staff_bands.update({"0": "0", "aucun": "0", "none": "0"})
+        self._normalised: dict[str, str] = {}
         self.statuses = _choices_lookup(ActorStatus)
         self.statuses.update(
             {"ouvert": "open", "ouverte": "open", "ferme": "closed", "fermee": "closed"}
         )
+
+    def normalise(self, text: str) -> str:
+        """``normalize_search_text``, remembered: types, statuses and commune names repeat
+        from row to row."""
+        found = self._normalised.get(text)
+        if found is None:
+            if len(self._normalised) > 100_000:
+                self._normalised.clear()
+            found = self._normalised[text] = normalize_search_text(text)
+        return found
 
 
 def _choices_lookup(choices) -> dict[str, str]:
@@ -554,7 +566,7 @@ def _check_row(number: int, cells: dict[str, str], headers: dict[str, str], ctx:
             name.strip() for name in re.split(r"[|\n]", values["other_names"]) if name.strip()
         )
     if cells.get("type"):
-        type_id = ctx.types.get(normalize_search_text(cells["type"]))
+        type_id = ctx.types.get(ctx.normalise(cells["type"]))
         if type_id is None:
             error("type", _("Unknown type: use one of the typology's types (name or slug)."))
         else:
@@ -565,7 +577,7 @@ def _check_row(number: int, cells: dict[str, str], headers: dict[str, str], ctx:
         ("status", ctx.statuses, _("Unknown status: open or closed.")),
     ):
         if cells.get(key):
-            found = lookup.get(normalize_search_text(cells[key])) or lookup.get(cells[key])
+            found = lookup.get(ctx.normalise(cells[key])) or lookup.get(cells[key])
             if found is None:
                 error(key, message)
             else:
@@ -608,7 +620,7 @@ def _check_row(number: int, cells: dict[str, str], headers: dict[str, str], ctx:
         for name in re.split(r"[|;]", cells["labels"]):
             if not name.strip():
                 continue
-            label_id = ctx.labels.get(normalize_search_text(name))
+            label_id = ctx.labels.get(ctx.normalise(name))
             if label_id is None:
                 error("labels", _("Unknown label: %(label)s.") % {"label": name.strip()})
             else:
@@ -645,7 +657,7 @@ def _check_place(cells, values, error, ctx: Context) -> None:
                 error("commune", _("Unknown commune: no commune has this INSEE code."))
                 return
         else:
-            candidates = ctx.communes_by_name.get(normalize_search_text(text), [])
+            candidates = ctx.communes_by_name.get(ctx.normalise(text), [])
             if served:
                 candidates = [candidate for candidate in candidates if candidate in served]
             if not candidates:
@@ -721,10 +733,22 @@ def _check_identifiers(cells, values, error) -> None:
         values[key] = value
 
 
-def name_key(name: str, commune_name: str = "") -> frozenset:
+def _similar_keys(one: frozenset, other: frozenset) -> bool:
+    """Names that share most of their words, or one of which holds all the words of the
+    other ("Jardin des plantes" / "Jardin botanique des plantes"), at least two of them."""
+    if len(other) < 2:
+        return False
+    common = len(one & other)
+    return common >= 2 and (
+        common == min(len(one), len(other)) or common / len(one | other) >= 0.75
+    )
+
+
+def name_key(name: str, commune_name: str = "", ctx: Context | None = None) -> frozenset:
     """The words that make a name, for "similar name in the same commune": accents, case,
     small words and the commune's own name do not count."""
-    ignored = _STOP_WORDS | set(normalize_search_text(commune_name).split())
+    normalise = ctx.normalise if ctx else normalize_search_text
+    ignored = _STOP_WORDS.union(normalise(commune_name).split())
     return frozenset(word for word in normalize_search_text(name).split() if word not in ignored)
 
 
@@ -741,6 +765,10 @@ class CheckResult:
     @property
     def errors(self) -> list[RowError]:
         return [error for row in self.rows for error in row.errors]
+
+    def valid_rows(self) -> list:
+        """The cleaned values of the valid rows, as JSON (kept between preview and commit)."""
+        return [[row.number, row.values] for row in self.rows if row.valid]
 
     def summary(self) -> dict:
         """The preview report kept on the job (lists capped, counts complete)."""
@@ -803,6 +831,34 @@ def rows_check(table: Table, mapping: dict[str, str], *, source: str) -> CheckRe
     return CheckResult(rows, table.headers, ctx)
 
 
+def rows_recheck(stored: list, *, source: str, headers: dict[str, str]) -> CheckResult:
+    """The rows a preview checked (``[[number, values], …]``, see ``CheckResult.valid_rows``),
+    checked again against what may have changed since: the typology, labels and territories
+    they point to, and the existing actors they match."""
+    ctx = Context()
+    label_ids = set(ctx.labels.values())
+    rows = []
+    for number, values in stored:
+        row = CheckedRow(number, values)
+        for key, known, present in (
+            ("type", ctx.type_family, values.get("type_id")),
+            ("commune", ctx.communes, values.get("commune_id")),
+        ):
+            if present is not None and present not in known:
+                row.errors.append(
+                    RowError(number, headers.get(key, key), gettext("This value no longer exists."))
+                )
+        if any(label not in label_ids for label in values.get("labels", [])):
+            row.errors.append(
+                RowError(
+                    number, headers.get("labels", "labels"), gettext("This value no longer exists.")
+                )
+            )
+        rows.append(row)
+    _match_existing(rows, source=source, ctx=ctx)
+    return CheckResult(rows, [], ctx)
+
+
 def _chunks(items: list, size: int = 2000) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -830,12 +886,14 @@ def _match_existing(rows: list[CheckedRow], *, source: str, ctx: Context) -> Non
                 by_identifier.setdefault((key, value), (pk, name))
     communes = sorted({row.values["commune_id"] for row in valid if row.values.get("commune_id")})
     in_commune: dict[str, list[tuple]] = defaultdict(list)
+    same_name: dict[tuple[str, frozenset], tuple] = {}
     for chunk in _chunks(communes):
         for pk, name, commune_id in Actor.objects.filter(commune_id__in=chunk).values_list(
             "pk", "name", "commune_id"
         ):
-            commune_name = ctx.communes[commune_id][0]
-            in_commune[commune_id].append((pk, name, name_key(name, commune_name)))
+            candidate = (pk, name, name_key(name, ctx.communes[commune_id][0], ctx))
+            in_commune[commune_id].append(candidate)
+            same_name.setdefault((commune_id, candidate[2]), candidate)
     for row in valid:
         values = row.values
         found = by_source.get(values.get("source_id", ""))
@@ -849,20 +907,11 @@ def _match_existing(rows: list[CheckedRow], *, source: str, ctx: Context) -> Non
                 break
         if row.match or not values.get("commune_id"):
             continue
-        candidates = in_commune.get(values["commune_id"], [])
-        commune_name = ctx.communes[values["commune_id"]][0]
-        key = name_key(values["name"], commune_name)
-        similar = next((c for c in candidates if key and c[2] == key), None)
-        if similar is None and len(candidates) <= 50:
-            # Small communes: also catch spelling variants ("Museum" / "Muséum des sciences").
-            text = " ".join(sorted(key))
-            similar = next(
-                (
-                    c
-                    for c in candidates
-                    if text and SequenceMatcher(None, text, " ".join(sorted(c[2]))).ratio() >= 0.85
-                ),
-                None,
-            )
+        commune_id = values["commune_id"]
+        candidates = in_commune.get(commune_id, [])
+        key = name_key(values["name"], ctx.communes[commune_id][0], ctx)
+        similar = same_name.get((commune_id, key)) if key else None
+        if similar is None and len(key) >= 2 and len(candidates) <= 200:
+            similar = next((c for c in candidates if _similar_keys(key, c[2])), None)
         if similar:
             row.match = ("duplicate", similar[0], "name", similar[1])

@@ -52,6 +52,10 @@ class ImportJob(BaseModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
+    # The preview's cleaned rows (JSON), which the commit checks again and writes.
+    checked_rows = models.FileField(
+        _("checked rows"), upload_to=import_file_path, max_length=300, blank=True
+    )
     # What the file turned out to be: {"format", "encoding", "delimiter", "headers", "rows"}.
     file_info = models.JSONField(_("file"), default=dict, blank=True)
     # {column index (as text): field key}; columns not listed are ignored.

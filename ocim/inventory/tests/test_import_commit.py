@@ -208,15 +208,16 @@ def test_nothing_is_imported_when_the_commit_fails_midway(communes, run_import, 
     ]
     monkeypatch.setattr(services_import, "BATCH_SIZE", 5)
     calls = []
-    original = ActorRevision.objects.bulk_create
+    original = services_import.bulk_insert
 
-    def failing_bulk_create(objs, *args, **kwargs):
-        calls.append(len(objs))
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return original(objs, *args, **kwargs)
+    def failing_bulk_insert(model, objects, **kwargs):
+        if model is ActorRevision:
+            calls.append(len(objects))
+            if len(calls) == 2:
+                raise RuntimeError("disk full")
+        return original(model, objects, **kwargs)
 
-    monkeypatch.setattr(ActorRevision.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(services_import, "bulk_insert", failing_bulk_insert)
 
     job = run_import(csv_bytes(rows))
 

@@ -105,10 +105,12 @@ class MappingForm(forms.Form):
 
 
 class PreviewForm(forms.Form):
+    # Shown only when the file has duplicates: absent, it means "merge".
     default_decision = forms.ChoiceField(
         label=_("For the other duplicates"),
         choices=DuplicateDecision.choices,
         initial=DuplicateDecision.MERGE,
+        required=False,
     )
     skip_invalid_rows = forms.BooleanField(
         label=_("Skip the rows with errors and import the others"), required=False
@@ -268,7 +270,8 @@ class ImportPreviewView(ImportBaseView):
                 services_import.import_queue(
                     job=self.job,
                     decisions=form.decisions(),
-                    default_decision=form.cleaned_data["default_decision"],
+                    default_decision=form.cleaned_data["default_decision"]
+                    or DuplicateDecision.MERGE,
                     skip_invalid_rows=form.cleaned_data["skip_invalid_rows"],
                     user=request.user,
                 )

@@ -908,7 +908,9 @@ def _match_existing(rows: list[CheckedRow], *, source: str, ctx: Context) -> Non
         if row.match or not values.get("commune_id"):
             continue
         commune_id = values["commune_id"]
-        candidates = in_commune.get(commune_id, [])
+        candidates = in_commune.get(commune_id)
+        if not candidates:
+            continue
         key = name_key(values["name"], ctx.communes[commune_id][0], ctx)
         similar = same_name.get((commune_id, key)) if key else None
         if similar is None and len(key) >= 2 and len(candidates) <= 200:

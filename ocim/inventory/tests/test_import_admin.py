@@ -50,7 +50,7 @@ def test_the_whole_journey_from_upload_to_report(client, staff, django_capture_o
     page = preview.content.decode()
     assert preview.status_code == 200
     assert _("Unknown commune.") in page and "Villeneuve-sur-Nulle-Part" in page
-    refused = client.post(url("preview", job.pk), {"default_decision": "merge"})
+    refused = client.post(url("preview", job.pk), {})  # no duplicates: no default decision
     assert refused.status_code == 200
     assert (
         _(
@@ -62,9 +62,7 @@ def test_the_whole_journey_from_upload_to_report(client, staff, django_capture_o
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url("preview", job.pk), {"default_decision": "merge", "skip_invalid_rows": "on"}
-        )
+        response = client.post(url("preview", job.pk), {"skip_invalid_rows": "on"})
     assert response.status_code == 302 and response["Location"] == url("detail", job.pk)
     report = client.get(url("detail", job.pk))
     assert report.status_code == 200

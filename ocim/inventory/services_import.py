@@ -333,6 +333,48 @@ def bulk_insert(model, objects: list, *, batch_size: int = BATCH_SIZE) -> None:
             obj._state.db = alias
 
 
+def bulk_update_columns(model, objects: list, field_names: list[str]) -> None:
+    """Write ``field_names`` of ``objects``, as ``bulk_update`` does, but on PostgreSQL in one
+    ``UPDATE … FROM`` a temporary table filled by ``COPY`` (``bulk_update`` builds a CASE per
+    column and row: minutes for 100,000 rows)."""
+    if not objects:
+        return
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        model.objects.using(alias).bulk_update(objects, field_names, batch_size=UPDATE_BATCH_SIZE)
+        return
+    meta = model._meta
+    fields = [meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    table, temporary = quote(meta.db_table), quote(f"{meta.db_table}_import_update")
+    pk = quote(meta.pk.column)
+    columns = ", ".join(quote(field.column) for field in fields)
+    # Every name in these statements is a quoted column or table name of the model.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {temporary} AS SELECT {pk}, {columns} FROM {table} "  # noqa: S608
+            "WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {temporary} ({pk}, {columns}) FROM STDIN") as copy:
+            for obj in objects:
+                copy.write_row(
+                    [
+                        obj.pk,
+                        *(
+                            field.get_db_prep_save(getattr(obj, field.attname), connection)
+                            for field in fields
+                        ),
+                    ]
+                )
+        assignments = ", ".join(f"{quote(f.column)} = new.{quote(f.column)}" for f in fields)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {temporary} AS new "  # noqa: S608
+            f"WHERE {table}.{pk} = new.{pk}"
+        )
+        cursor.execute(f"DROP TABLE {temporary}")
+
+
 class _Writer:
     """Builds and writes the actors of a batch of rows, and their revisions."""
 
@@ -346,11 +388,7 @@ class _Writer:
         self.provider = geocoding.geocoder()
         self.commune_objects: dict[str, Commune] = {}
         self.fields = snapshot_fields()
-        self.update_fields = [
-            f.name
-            for f in Actor._meta.concrete_fields
-            if not f.primary_key and f.name != "created_at"
-        ]
+        self.by_attname = {f.attname: f.name for f in Actor._meta.concrete_fields}
         self.now = timezone.now()
         self.copying = connections[router.db_for_write(ActorRevision)].vendor == "postgresql"
 
@@ -392,6 +430,7 @@ class _Writer:
             revisions.append(self._revision(actor, {}, self._snapshot(actor, actor_labels, [], {})))
         outcome["created"] += len(created)
         changed = []
+        changed_columns = {"updated_at"}
         for pk, kind in touched.items():
             actor = existing[pk]
             after = self._snapshot(
@@ -407,11 +446,21 @@ class _Writer:
                 continue
             actor.updated_at = self.now
             changed.append(actor)
+            changed_columns.update(
+                self.by_attname[key] for key in changes if key in self.by_attname
+            )
+            # The columns copied from the type and the commune follow them.
+            if "type_id" in changes:
+                changed_columns.add("family")
+            if "commune_id" in changes:
+                changed_columns.update(("department", "region"))
             new_labels = labels.get(pk, set()) - set(before_labels.get(pk, []))
             links += [through(actor_id=pk, label_id=label) for label in sorted(new_labels)]
             revisions.append(self._revision(actor, changes, after))
             outcome["updated" if kind == "update" else "merged"] += 1
-        Actor.objects.bulk_update(changed, self.update_fields, batch_size=UPDATE_BATCH_SIZE)
+        # Only the columns that changed somewhere in the batch: bulk_update writes a CASE per
+        # column and row, and a re-import usually changes a few columns of a few actors.
+        bulk_update_columns(Actor, changed, sorted(changed_columns))
         bulk_insert(through, links)
         bulk_insert(ActorRevision, revisions)
 

@@ -411,3 +411,6 @@ class ActorRevision(models.Model):
 
 # directory: the directory's search index lives in its own module (one row per actor).
 from .models_directory import ActorSearchIndex  # noqa: E402, F401
+
+# import: the import jobs live in their own module; imported here so Django registers them.
+from .models_import import DuplicateDecision, ImportJob, ImportStatus  # noqa: E402, F401

@@ -13,5 +13,5 @@ register_role_permissions(
         for model in ("actor", "actorfamily", "actortype", "label")
         for action in ("view", "add", "change")
     ]
-    + ["inventory.view_actorrevision"],
+    + ["inventory.view_actorrevision", "inventory.import_actors"],
 )

@@ -151,3 +151,6 @@ class LabelViewSet(SnippetViewSet):
 register_snippet(ActorFamilyViewSet)
 register_snippet(ActorTypeViewSet)
 register_snippet(LabelViewSet)
+
+# The import of actors (upload, mapping, preview, commit, report) has its own views and hooks.
+from . import wagtail_hooks_import  # noqa: E402, F401

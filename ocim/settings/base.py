@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.leaflet  # map
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import env, read_dotenv
 
@@ -273,3 +274,15 @@ WAGTAILADMIN_USER_LOGIN_FORM = "ocim.accounts.forms.AdminLoginForm"
 # --- Outbound fetch ---------------------------------------------------------------------------
 # How the platform introduces itself when it fetches feeds and pages (ocim.core.fetch).
 OCIM_FETCH_USER_AGENT = env.str("OCIM_FETCH_USER_AGENT", "OcimBot/1.0 (+https://www.ocim.fr)")
+
+# --- Inventory: geocoding and imports (import) ------------------------------------------------
+# Where actors without coordinates are placed: "commune" (offline, the commune's point) or "ign"
+# (the IGN Géoplateforme geocoding API, through ocim.core.fetch; the commune's point on failure).
+OCIM_GEOCODER = env.str("OCIM_GEOCODER", "commune")
+if OCIM_GEOCODER not in ("commune", "ign"):
+    raise ImproperlyConfigured("OCIM_GEOCODER must be 'commune' or 'ign'.")
+OCIM_GEOCODER_IGN_URL = env.str("OCIM_GEOCODER_IGN_URL", "https://data.geopf.fr/geocodage/search")
+OCIM_GEOCODER_TIMEOUT = env.int("OCIM_GEOCODER_TIMEOUT", 5)
+OCIM_GEOCODER_IGN_MIN_SCORE = 0.5
+# Largest import file accepted (bytes).
+OCIM_IMPORT_MAX_BYTES = env.int("OCIM_IMPORT_MAX_BYTES", 30 * 1024 * 1024)

@@ -22,7 +22,7 @@ def fill_map_cells(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0002_typology'),
+        ('inventory', '0003_directory'),
     ]
 
     operations = [

@@ -1,0 +1,309 @@
+"""Import of 100,000 actors on PostgreSQL, against a bare bulk insert of the same rows.
+
+Run on its own (``python bench/import_bench.py``), never by the test suite.
+
+1. Set-up (not timed): a PostgreSQL database of its own (``--server``/``--database``; created
+   and migrated unless ``--reuse-database``), the real territories loaded, and a generated CSV
+   of ``--rows`` actors (semicolons, UTF-8 with BOM, French headers; every commune of France
+   drawn by population, half the rows with coordinates, a valid SIRET on a third, three labels
+   spread over the rows).
+2. Bare bulk insert: the same rows as ``Actor`` objects built without any check, inserted with
+   ``bulk_create`` in one transaction, then rolled back. It sets the floor: what the database
+   costs for these rows alone.
+3. The import as staff run it: upload (read, detect, keep the file), preview (every row checked,
+   duplicates looked up), commit (the background task's work: rows checked again, actors
+   cleaned, placed, validated and written with one revision each, all in one transaction).
+
+The script sets its own environment (``ocim.settings.bench``, ``DATABASE_URL``, no Redis).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.registration_bench import database_recreate, database_url  # noqa: E402
+
+HEADERS = [
+    "Identifiant", "Nom", "Type", "Adresse", "Code postal", "Commune", "Latitude", "Longitude",
+    "SIRET", "Site web", "Courriel", "Année de création", "Statut", "Labels",
+]  # fmt: skip
+WORDS = [
+    "Muséum",
+    "Jardin",
+    "Planétarium",
+    "Centre",
+    "Maison",
+    "Observatoire",
+    "Espace",
+    "Cité",
+    "Atelier",
+    "Fabrique",
+    "Musée",
+    "Aquarium",
+    "Arboretum",
+    "Conservatoire",
+    "Laboratoire",
+    "Galerie",
+    "Pavillon",
+    "Forum",
+]
+TOPICS = [
+    "des sciences",
+    "de la nature",
+    "du ciel",
+    "des étoiles",
+    "des plantes",
+    "de la mer",
+    "des volcans",
+    "de la préhistoire",
+    "des techniques",
+    "du vivant",
+    "de la santé",
+    "des minéraux",
+    "de l'énergie",
+]
+
+
+def _siret(rng: random.Random) -> str:
+    body = "".join(rng.choice("0123456789") for _ in range(13))
+    for check in "0123456789":
+        digits = body + check
+        total = 0
+        for index, char in enumerate(reversed(digits)):
+            number = int(char) * (2 if index % 2 else 1)
+            total += number - 9 if number > 9 else number
+        if total % 10 == 0:
+            return digits
+    raise AssertionError
+
+
+def csv_generate(rows: int, seed: int = 5) -> bytes:
+    """A realistic import file of ``rows`` actors (see the module's docstring)."""
+    from ocim.core.models import Commune
+    from ocim.inventory.models import ActorType, Label
+
+    rng = random.Random(seed)
+    types = list(ActorType.objects.values_list("name_fr", flat=True))
+    labels = list(Label.objects.values_list("name", flat=True)[:3])
+    communes = list(
+        Commune.objects.filter(postal_codes__isnull=False)
+        .values_list("insee_code", "name", "population", "latitude", "longitude")
+        .distinct()
+    )
+    postal = {}
+    from ocim.core.models import CommunePostalCode
+
+    for code, insee in CommunePostalCode.objects.values_list("code", "commune_id"):
+        postal.setdefault(insee, code)
+    weights = [max(population, 50) for _i, _n, population, _la, _lo in communes]
+    chosen = rng.choices(communes, weights=weights, k=rows)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    for number, (insee, name, _population, latitude, longitude) in enumerate(chosen, start=1):
+        with_point = number % 2 == 0 and latitude is not None
+        writer.writerow(
+            [
+                f"B{number:06d}",
+                f"{rng.choice(WORDS)} {rng.choice(TOPICS)} {number}",
+                rng.choice(types),
+                f"{rng.randint(1, 200)} rue {rng.choice(['Pasteur', 'Curie', 'Buffon'])}",
+                postal.get(insee, ""),
+                insee if number % 3 else name,
+                f"{latitude + rng.uniform(-0.01, 0.01):.5f}" if with_point else "",
+                f"{longitude + rng.uniform(-0.01, 0.01):.5f}" if with_point else "",
+                _siret(rng) if number % 3 == 0 else "",
+                f"https://acteur{number}.example.org" if number % 4 == 0 else "",
+                f"contact{number}@example.org" if number % 5 == 0 else "",
+                str(rng.randint(1800, 2023)) if number % 2 else "",
+                "ouvert" if number % 20 else "fermé",
+                labels[number % len(labels)] if labels and number % 7 == 0 else "",
+            ]
+        )
+    return "\ufeff".join(["", out.getvalue()]).encode("utf-8")
+
+
+class CpuClock:
+    """CPU seconds spent by this process and by its PostgreSQL backend (read from /proc: the
+    server runs on this machine). On a busy machine the wall clock measures the neighbours
+    too; the CPU seconds measure the work, and their sum is what the wall clock would show on
+    an idle machine (the client waits for the server most of the time)."""
+
+    def __init__(self):
+        from django.db import connection
+
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.backend = cursor.fetchone()[0]
+
+    def backend_seconds(self) -> float:
+        try:
+            fields = Path(f"/proc/{self.backend}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def now(self) -> tuple[float, float, float]:
+        return time.perf_counter(), time.process_time(), self.backend_seconds()
+
+    @staticmethod
+    def since(start) -> dict:
+        wall, python, server = CpuClock.now(CLOCK)
+        return {
+            "wall": wall - start[0],
+            "python_cpu": python - start[1],
+            "postgres_cpu": server - start[2],
+        }
+
+
+CLOCK: CpuClock
+
+
+def _show(label: str, measure: dict) -> str:
+    return (
+        f"{label}: wall {measure['wall']:.2f} s, CPU {measure['python_cpu']:.2f} s Python + "
+        f"{measure['postgres_cpu']:.2f} s PostgreSQL = "
+        f"{measure['python_cpu'] + measure['postgres_cpu']:.2f} s"
+    )
+
+
+def bare_bulk_insert(data: bytes) -> tuple[dict, int]:
+    """The same rows inserted as they come (no checks, no history), then rolled back: once
+    with ``bulk_create``, once with ``COPY``; each time includes building the objects."""
+    from django.db import transaction
+
+    from ocim.core.selectors import normalize_search_text
+    from ocim.inventory.imports import Context, read_table
+    from ocim.inventory.models import Actor
+    from ocim.inventory.services_import import bulk_insert
+
+    table = read_table(data, "bench.csv")
+    ctx = Context()
+    by_name = {name: insee for insee, (name, *_rest) in ctx.communes.items()}
+    start = CLOCK.now()
+    actors = []
+    for number, row in enumerate(table.rows):
+        (source_id, name, type_name, street, postal_code, commune, lat, lon, siret, website,
+         email, year, status, _labels) = row  # fmt: skip
+        insee = commune if commune in ctx.communes else by_name.get(commune)
+        type_id = ctx.types[normalize_search_text(type_name)]
+        _cname, _clat, _clon, department, region = ctx.communes[insee]
+        actors.append(
+            Actor(
+                name=name, slug=f"bench-{number}", type_id=type_id,
+                family_id=ctx.type_family[type_id], street=street, postal_code=postal_code,
+                commune_id=insee, department_id=department, region_id=region,
+                latitude=float(lat) if lat else None, longitude=float(lon) if lon else None,
+                siret=siret, website=website, email=email,
+                year_founded=int(year) if year else None,
+                status="closed" if status == "fermé" else "open", source="bare",
+                source_id=source_id,
+            )
+        )  # fmt: skip
+    built = CpuClock.since(start)
+    timings = {}
+    for method in ("bulk_create", "copy"):
+        for actor in actors:
+            actor.pk = None
+            actor._state.adding = True
+        with transaction.atomic():
+            start = CLOCK.now()
+            if method == "copy":
+                bulk_insert(Actor, actors)
+            else:
+                Actor.objects.bulk_create(actors, batch_size=2000)
+            measure = CpuClock.since(start)
+            timings[method] = {key: built[key] + measure[key] for key in measure}
+            count = Actor.objects.filter(source="bare").count()
+            transaction.set_rollback(True)
+    return timings, count
+
+
+def import_run_timed(data: bytes) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ocim.inventory import services_import
+    from ocim.inventory.models import Actor, ActorRevision, ImportJob
+
+    timings = {}
+    start = CLOCK.now()
+    job = services_import.import_job_create(
+        uploaded_file=SimpleUploadedFile("bench.csv", data), source="bench"
+    )
+    timings["upload"] = CpuClock.since(start)
+    start = CLOCK.now()
+    job = services_import.import_preview(job=job, mapping=job.mapping)
+    timings["preview"] = CpuClock.since(start)
+    preview = job.report["preview"]
+    services_import.import_queue(job=job, decisions={}, skip_invalid_rows=True)
+    start = CLOCK.now()
+    status = services_import.import_run(job.pk)
+    timings["commit"] = CpuClock.since(start)
+    job = ImportJob.objects.get(pk=job.pk)
+    return {
+        "status": status,
+        "timings": timings,
+        "preview": {key: preview[key] for key in ("rows", "valid_rows", "invalid_rows", "new")},
+        "outcome": job.report.get("outcome") or job.report.get("failure"),
+        "actors": Actor.objects.filter(source="bench").count(),
+        "revisions": ActorRevision.objects.filter(source="import").count(),
+    }
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="helper_import_bench")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--reuse-database", action="store_true")
+    args = parser.parse_args(argv)
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ocim.settings.bench"
+    os.environ["DATABASE_URL"] = database_url(args.server, args.database)
+    os.environ.pop("REDIS_URL", None)
+    if not args.reuse_database:
+        database_recreate(args.server, args.database)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from ocim.core.services import territories_load
+    from ocim.inventory.models import Actor
+
+    if not args.reuse_database:
+        call_command("migrate", verbosity=0)
+    territories_load()
+    Actor.objects.filter(source__in=["bench", "bare"]).delete()
+    data = csv_generate(args.rows)
+    print(f"PostgreSQL {connection.pg_version}; {args.rows} rows, {len(data) / 1e6:.1f} MB")
+
+    global CLOCK
+    CLOCK = CpuClock()
+    print(f"load average before: {os.getloadavg()}")
+    bare_timings, count = bare_bulk_insert(data)
+    print(f"bare bulk insert of the same {count} rows (objects built, inserted, rolled back):")
+    print(_show("  bulk_create", bare_timings["bulk_create"]))
+    print(_show("  COPY", bare_timings["copy"]))
+    result = import_run_timed(data)
+    for phase in ("upload", "preview", "commit"):
+        print(_show(f"import {phase}", result["timings"][phase]))
+    print({key: result[key] for key in ("status", "preview", "outcome", "actors", "revisions")})
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

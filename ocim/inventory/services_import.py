@@ -42,6 +42,7 @@ from .imports import (
     rows_check,
     rows_recheck,
 )
+from .map_grid import map_cell
 from .models import (
     Actor,
     ActorRevision,
@@ -50,6 +51,7 @@ from .models import (
     RevisionSource,
 )
 from .models_import import DuplicateDecision, ImportJob, ImportStatus
+from .search import actor_search_index_rebuild
 from .services import _fields as snapshot_fields
 
 logger = logging.getLogger(__name__)
@@ -454,6 +456,8 @@ class _Writer:
                 changed_columns.add("family")
             if "commune_id" in changes:
                 changed_columns.update(("department", "region"))
+            if "latitude" in changes or "longitude" in changes:
+                changed_columns.add("map_cell")
             new_labels = labels.get(pk, set()) - set(before_labels.get(pk, []))
             links += [through(actor_id=pk, label_id=label) for label in sorted(new_labels)]
             revisions.append(self._revision(actor, changes, after))
@@ -463,6 +467,10 @@ class _Writer:
         bulk_update_columns(Actor, changed, sorted(changed_columns))
         bulk_insert(through, links)
         bulk_insert(ActorRevision, revisions)
+        # The directory's search index, as actor_save writes it.
+        actor_search_index_rebuild(
+            [actor.pk for actor, _labels in created] + [actor.pk for actor in changed]
+        )
 
     def _relations(self, ids):
         labels, concepts, counts = {}, {}, {}
@@ -550,6 +558,7 @@ class _Writer:
             actor.department_id = actor.region_id = None
         if actor.status != "closed":
             actor.closed_year = None
+        actor.map_cell = map_cell(actor.latitude, actor.longitude)
 
     def _commune(self, insee: str) -> Commune:
         commune = self.commune_objects.get(insee)

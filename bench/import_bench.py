@@ -265,7 +265,7 @@ def import_run_timed(data: bytes) -> dict:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--database", default="helper_import_bench")
+    parser.add_argument("--database", default="ocim_bench_import")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--reuse-database", action="store_true")
     args = parser.parse_args(argv)

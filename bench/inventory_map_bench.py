@@ -69,7 +69,7 @@ SCENARIOS = [
     ("Lyon, zoom 15", "/api/v1/inventory/map/?bbox=4.82,45.75,4.86,45.77&zoom=15", None),
     ("Choropleth, regions", "/api/v1/inventory/map/choropleth/?level=region", None),
     ("Choropleth, departments", "/api/v1/inventory/map/choropleth/?level=department", None),
-    ("Map page (HTML, both tables)", "/fr/inventory/map/", None),
+    ("Map page (HTML, both tables)", "inventory:map", None),  # a URL name: translated paths
 ]
 
 
@@ -156,7 +156,13 @@ def measure(requests: int) -> list[dict]:
 
     client = Client(SERVER_NAME="127.0.0.1")
     results = []
+    from django.urls import reverse
+    from django.utils import translation
+
     for label, url, goal in SCENARIOS:
+        if not url.startswith("/"):
+            with translation.override("fr"):
+                url = reverse(url)
         for _ in range(20):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code, response.content)

@@ -21,15 +21,18 @@ bundled assets are (``"ninja"`` installed as an app); the schema is always publi
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path, re_path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Schema, Swagger
+from ninja import NinjaAPI, Query, Schema, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
+from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 # Where ocim/urls.py mounts the API (outside the language-prefixed patterns).
@@ -99,6 +102,28 @@ class OcimAPI(NinjaAPI):
             app_name,
             namespace,
         )
+
+
+def whole_number_query(name: str, *, default: int, minimum: int, maximum: int, description: str):
+    """A query parameter holding a whole number within bounds: ASCII digits only (no sign, no
+    decimals, no full-width digits), empty meaning the default; anything else is a translated
+    400 naming the parameter and its bounds."""
+
+    def parse(value):
+        if value is None or value == "":
+            return default
+        text = str(value)
+        if text.isascii() and text.isdigit() and len(text) <= 12:
+            number = int(text)
+            if minimum <= number <= maximum:
+                return number
+        raise bad_parameter(
+            _("“%(name)s” must be a whole number from %(minimum)s to %(maximum)s.")
+            % {"name": name, "minimum": minimum, "maximum": maximum}
+        )
+
+    query = Query(default, ge=minimum, le=maximum, description=description)
+    return Annotated[int, BeforeValidator(parse), query]
 
 
 def error_response(request: HttpRequest, message: str, status: int) -> HttpResponse:

@@ -18,17 +18,16 @@ staff's contact persons. The licence (Licence Ouverte 2.0) is in every payload o
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import BeforeValidator, create_model
+from pydantic import create_model
 
-from ocim.core.api import Error, api, bad_parameter
+from ocim.core.api import Error, api, whole_number_query
 
 from . import opendata, opendata_files
 from .filters import ActorFilters
@@ -44,34 +43,14 @@ router = Router(tags=["inventory"])
 # --- Query parameters -----------------------------------------------------------------------
 
 
-def _whole_number(name: str, *, default: int, minimum: int, maximum: int, description: str):
-    """A query parameter holding a whole number within bounds (ASCII digits only)."""
-
-    def parse(value):
-        if value is None or value == "":
-            return default
-        text = str(value)
-        if text.isascii() and text.isdigit() and len(text) <= 12:
-            number = int(text)
-            if minimum <= number <= maximum:
-                return number
-        raise bad_parameter(
-            _("“%(name)s” must be a whole number from %(minimum)s to %(maximum)s.")
-            % {"name": name, "minimum": minimum, "maximum": maximum}
-        )
-
-    query = Query(default, ge=minimum, le=maximum, description=description)
-    return Annotated[int, BeforeValidator(parse), query]
-
-
-LimitQuery = _whole_number(
+LimitQuery = whole_number_query(
     "limit",
     default=DEFAULT_LIMIT,
     minimum=1,
     maximum=MAX_LIMIT,
     description=f"Actors per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
 )
-OffsetQuery = _whole_number(
+OffsetQuery = whole_number_query(
     "offset",
     default=0,
     minimum=0,

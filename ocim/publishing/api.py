@@ -22,7 +22,7 @@ from pydantic import BeforeValidator
 from wagtail.models import Site
 from wagtail.rich_text import expand_db_html
 
-from ocim.core.api import Error, api, bad_parameter
+from ocim.core.api import Error, api, bad_parameter, whole_number_query
 
 from .models import LICENCE_URLS, NewsCategory, NewsKind
 from .selectors_channels import (
@@ -58,35 +58,14 @@ router = Router(tags=["publishing"])
 # --- Query parameters -----------------------------------------------------------------------
 
 
-def _whole_number(name: str, *, default: int, minimum: int, maximum: int, description: str):
-    """A query parameter holding a whole number within bounds: ASCII digits only (no sign, no
-    decimals, no full-width digits), empty meaning the default."""
-
-    def parse(value):
-        if value is None or value == "":
-            return default
-        text = str(value)
-        if text.isascii() and text.isdigit() and len(text) <= 12:
-            number = int(text)
-            if minimum <= number <= maximum:
-                return number
-        raise bad_parameter(
-            _("“%(name)s” must be a whole number from %(minimum)s to %(maximum)s.")
-            % {"name": name, "minimum": minimum, "maximum": maximum}
-        )
-
-    query = Query(default, ge=minimum, le=maximum, description=description)
-    return Annotated[int, BeforeValidator(parse), query]
-
-
-LimitQuery = _whole_number(
+LimitQuery = whole_number_query(
     "limit",
     default=DEFAULT_LIMIT,
     minimum=1,
     maximum=MAX_LIMIT,
     description=f"Results per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
 )
-OffsetQuery = _whole_number(
+OffsetQuery = whole_number_query(
     "offset",
     default=0,
     minimum=0,

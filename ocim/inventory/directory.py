@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -27,7 +28,12 @@ from ocim.core.models import Concept, Department
 
 from .filters import ActorFilters
 from .models import Actor, ActorStatus, ActorType, ActorVisitorCount, Label
-from .search import actor_search_rank, query_words, search_generation
+from .search import (
+    actor_search_rank,
+    actor_search_tsquery_sql,
+    query_words,
+    search_generation,
+)
 from .selectors import actors_filtered
 
 ACTORS_PER_PAGE = 20
@@ -105,12 +111,30 @@ def _column_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dict[
     facets, from one grouped query over the actors passing the text, label and concept
     filters; every other filter is applied here, each facet without its own."""
     base = ActorFilters(q=filters.q, labels=filters.labels, concepts=filters.concepts)
-    groups = list(
-        actors_filtered(base)
+    groups = [
+        (
+            group["family_id"],
+            group["type_id"],
+            group["region_id"],
+            group["department_id"],
+            group["status"],
+            group["count"],
+        )
+        for group in actors_filtered(base)
         .values("family_id", "type_id", "region_id", "department_id", "status")
         .annotate(count=Count("pk"))
         .order_by()
-    )
+    ]
+    return _grouped_counts(filters, lookups, groups)
+
+
+def _grouped_counts(
+    filters: ActorFilters, lookups: _Lookups, groups: list[tuple]
+) -> tuple[int, dict[str, dict]]:
+    """(total, {facet: {value: count}}) for the family, type, region, department and status
+    facets from ``groups`` ((family id, type id, region, department, status, count) of the
+    actors passing the text, label and concept filters): each facet with every other filter
+    applied but not its own."""
     wanted = {
         "family": set(filters.families),
         "type": set(filters.types),
@@ -120,15 +144,16 @@ def _column_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dict[
     }
 
     def values(group) -> dict[str, str | None]:
+        family_id, type_id, region_id, department_id, status, _count = group
         return {
-            "family": lookups.family_slugs.get(group["family_id"]),
-            "type": lookups.type_slugs.get(group["type_id"]),
-            "region": group["region_id"],
-            "department": group["department_id"],
-            "status": group["status"],
+            "family": lookups.family_slugs.get(family_id),
+            "type": lookups.type_slugs.get(type_id),
+            "region": region_id,
+            "department": department_id,
+            "status": status,
         }
 
-    described = [(values(group), group["count"]) for group in groups]
+    described = [(values(group), group[-1]) for group in groups]
 
     def passes(value: dict, without: str | None) -> bool:
         return all(
@@ -273,6 +298,8 @@ def _unknown_values(filters: ActorFilters, lookups: _Lookups) -> list[str]:
 
 
 def _counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dict]:
+    if connection.vendor == "postgresql" and query_words(filters.q):
+        return _postgres_counts(filters, lookups)
     total, counts = _column_counts(filters, lookups)
     label_slugs = {label.pk: label.slug for label in lookups.labels}
     counts["label"] = {
@@ -281,6 +308,108 @@ def _counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dict]:
         if row["label_id"] in label_slugs
     }
     concept_rows = _related_counts(filters, "concept")
+    counts["concept_rows"] = concept_rows
+    counts["concept"] = {row["concept__slug"]: row["count"] for row in concept_rows}
+    return total, counts
+
+
+def _postgres_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dict]:
+    """``_counts`` for a query with searchable words, in one statement over the search index
+    alone (PostgreSQL), which holds a copy of each actor's filter columns, labels and concepts
+    (``search._PG_FILTER_COLUMNS``).
+
+    The matches of the words are read once through the GIN index (a bitmap scan: the planner
+    otherwise prices ``@@`` as cheap and reads every vector of a frequent word) into a
+    materialised CTE of narrow rows; from it, one pass groups them by family, type, region,
+    department and status (every one of these facets and the total are then summed here, each
+    without its own filter), and the labels and the concepts are counted, each with every
+    filter but its own."""
+    from .models_directory import ActorSearchIndex
+
+    label_ids = [label.pk for label in lookups.labels if label.slug in filters.labels]
+    concept_ids = [item.pk for item in lookups.selected_concepts if item.slug in filters.concepts]
+    family_ids = [key for key, slug in lookups.family_slugs.items() if slug in filters.families]
+    type_ids = [key for key, slug in lookups.type_slugs.items() if slug in filters.types]
+    conditions = {
+        "family": ("m.family_id = ANY(%s::bigint[])", family_ids, filters.families),
+        "type": ("m.type_id = ANY(%s::bigint[])", type_ids, filters.types),
+        "region": ("m.region_id = ANY(%s::text[])", list(filters.regions), filters.regions),
+        "department": (
+            "m.department_id = ANY(%s::text[])",
+            list(filters.departments),
+            filters.departments,
+        ),
+        "status": ("m.status = ANY(%s::text[])", list(filters.statuses), filters.statuses),
+        "label": ("m.label_ids && %s::bigint[]", label_ids, filters.labels),
+        "concept": ("m.concept_ids && %s::bigint[]", concept_ids, filters.concepts),
+    }
+
+    def where(*names: str) -> tuple[str, list]:
+        parts, params = ["TRUE"], []
+        for name in names:
+            sql, value, chosen = conditions[name]
+            if chosen:
+                parts.append(sql)
+                params.append(value)
+        return " AND ".join(parts), params
+
+    scalars = ("family", "type", "region", "department", "status")
+    tsquery_sql, tsquery_params = actor_search_tsquery_sql(filters.q)
+    group_where, group_params = where("label", "concept")
+    label_where, label_params = where(*scalars, "concept")
+    concept_where, concept_params = where(*scalars, "label")
+    statement = (
+        f"WITH m AS MATERIALIZED (SELECT s.family_id, s.type_id, s.region_id, "  # noqa: S608 - constants and placeholders only
+        "s.department_id, s.status, s.label_ids, s.concept_ids "
+        f"FROM {ActorSearchIndex._meta.db_table} s WHERE s.vector @@ {tsquery_sql}) "
+        "SELECT 'group', m.family_id, m.type_id, m.region_id, m.department_id, m.status, "
+        "NULL, NULL, NULL, count(*) "
+        f"FROM m WHERE {group_where} "
+        "GROUP BY m.family_id, m.type_id, m.region_id, m.department_id, m.status "
+        "UNION ALL SELECT 'label', NULL, l.id, NULL, NULL, NULL, NULL, NULL, NULL, count(*) "
+        f"FROM m CROSS JOIN unnest(m.label_ids) l (id) WHERE {label_where} GROUP BY l.id "
+        "UNION ALL SELECT 'concept', NULL, k.id, NULL, NULL, NULL, k.slug, k.label_fr, "
+        "k.label_en, c.count FROM (SELECT c.id, count(*) AS count "
+        f"FROM m CROSS JOIN unnest(m.concept_ids) c (id) WHERE {concept_where} GROUP BY c.id) c "
+        "JOIN core_concept k ON k.id = c.id"
+    )
+    params = [*tsquery_params, *group_params, *label_params, *concept_params]
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # Local to the transaction, and put back as they were: inside another transaction the
+        # block adds no savepoint (an error marks that transaction for rollback, which undoes
+        # the settings too).
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
+            "set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
+        )
+        seqscan, indexscan, _off, _off_too = cursor.fetchone()
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', %s, true), "
+            "set_config('enable_indexscan', %s, true)",
+            [seqscan, indexscan],
+        )
+    groups, label_counts, concept_rows = [], {}, []
+    label_slugs = {label.pk: label.slug for label in lookups.labels}
+    for what, family_id, item_id, region_id, department_id, status, slug, fr, en, count in rows:
+        if what == "group":
+            groups.append((family_id, item_id, region_id, department_id, status, count))
+        elif what == "label":
+            if item_id in label_slugs:
+                label_counts[label_slugs[item_id]] = count
+        else:
+            concept_rows.append(
+                {
+                    "concept_id": item_id,
+                    "concept__slug": slug,
+                    "concept__label_fr": fr,
+                    "concept__label_en": en,
+                    "count": count,
+                }
+            )
+    total, counts = _grouped_counts(filters, lookups, groups)
+    counts["label"] = label_counts
     counts["concept_rows"] = concept_rows
     counts["concept"] = {row["concept__slug"]: row["count"] for row in concept_rows}
     return total, counts

@@ -181,6 +181,15 @@ def actor_search_condition(query: str) -> Q:
     return _sqlite_terms_condition("search_index__terms", found)
 
 
+def actor_search_tsquery_sql(query: str) -> tuple[str, list] | None:
+    """(SQL, parameters) of the tsquery of ``query``'s searchable words, for raw statements on
+    PostgreSQL; None when there is none."""
+    found = query_words(query)
+    if not found:
+        return None
+    return _Tsquery(found).as_sql(None, connection)
+
+
 class _TsRank(Func):
     """``ts_rank`` with the weights of ``PG_WEIGHTS``."""
 
@@ -238,22 +247,43 @@ def _pg_vector_sql(segments: list[tuple[str, str]]) -> tuple[str, list]:
     return " || ".join(parts) or "''::tsvector", params
 
 
+# The directory's filter columns, copied into each index row from its actor ``a`` (PostgreSQL:
+# the facets are counted from the index alone, see ``directory``).
+_PG_FILTER_COLUMNS = "family_id, type_id, region_id, department_id, status, label_ids, concept_ids"
+_PG_FILTER_VALUES = (
+    "a.family_id, a.type_id, a.region_id, a.department_id, a.status, "
+    "ARRAY(SELECT l.label_id FROM inventory_actor_labels l WHERE l.actor_id = a.id ORDER BY 1), "
+    "ARRAY(SELECT c.concept_id FROM inventory_actor_concepts c WHERE c.actor_id = a.id "
+    "ORDER BY 1)"
+)
+_PG_UPSERT = (
+    "ON CONFLICT (actor_id) DO UPDATE SET vector = EXCLUDED.vector, "
+    "family_id = EXCLUDED.family_id, type_id = EXCLUDED.type_id, "
+    "region_id = EXCLUDED.region_id, department_id = EXCLUDED.department_id, "
+    "status = EXCLUDED.status, label_ids = EXCLUDED.label_ids, "
+    "concept_ids = EXCLUDED.concept_ids"
+)
+
+
 def _pg_index_write(actors) -> None:
-    """One statement writing the vectors of ``actors`` (PostgreSQL)."""
+    """One statement writing the vectors of ``actors``, with their filter columns as saved
+    (labels and concepts included: called once they are set) (PostgreSQL)."""
     from .models_directory import ActorSearchIndex
 
     rows, params = [], []
     for actor in actors:
         vector_sql, vector_params = _pg_vector_sql(_segments(actor))
-        rows.append(f"(%s, {vector_sql}, '', '', '')")
+        rows.append(f"(%s::bigint, {vector_sql})")
         params += [actor.pk, *vector_params]
     if not rows:
         return
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "  # noqa: S608 - constants and placeholders only
-            f"name_terms, head_terms) VALUES {', '.join(rows)} "
-            "ON CONFLICT (actor_id) DO UPDATE SET vector = EXCLUDED.vector",
+            f"name_terms, head_terms, {_PG_FILTER_COLUMNS}) "
+            f"SELECT v.id, v.vector, '', '', '', {_PG_FILTER_VALUES} "
+            f"FROM (VALUES {', '.join(rows)}) v (id, vector) "
+            f"JOIN inventory_actor a ON a.id = v.id {_PG_UPSERT}",
             params,
         )
 
@@ -348,9 +378,9 @@ def _pg_plain(column: str) -> tuple[str, list]:
 
 
 def _pg_rebuild(actor_ids) -> int:
-    """Rewrite the vectors of ``actor_ids`` (every actor when None) in one statement: the
-    same vectors as ``_pg_vector_sql`` builds from Python, computed by PostgreSQL from the
-    rows (many times faster for a bulk import)."""
+    """Rewrite the vectors and filter columns of ``actor_ids`` (every actor when None) in one
+    statement: the same vectors as ``_pg_vector_sql`` builds from Python, computed by
+    PostgreSQL from the rows (many times faster for a bulk import)."""
     from .models_directory import ActorSearchIndex
 
     plain_sql, plain_params = _pg_plain("a.description")
@@ -376,10 +406,10 @@ def _pg_rebuild(actor_ids) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "  # noqa: S608 - constants and placeholders only
-            f"name_terms, head_terms) SELECT a.id, {' || '.join(parts)}, '', '', '' "
+            f"name_terms, head_terms, {_PG_FILTER_COLUMNS}) "
+            f"SELECT a.id, {' || '.join(parts)}, '', '', '', {_PG_FILTER_VALUES} "
             "FROM inventory_actor a JOIN inventory_actortype t ON t.id = a.type_id "
-            f"LEFT JOIN core_commune c ON c.insee_code = a.commune_id {where} "
-            "ON CONFLICT (actor_id) DO UPDATE SET vector = EXCLUDED.vector",
+            f"LEFT JOIN core_commune c ON c.insee_code = a.commune_id {where} {_PG_UPSERT}",
             params,
         )
         return cursor.rowcount

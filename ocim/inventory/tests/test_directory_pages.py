@@ -119,6 +119,10 @@ FIELD_OF = {
         {"label": ["musee-de-france"], "status": ["open"]},
         {"concept": ["botanique"], "department": ["21", "69"]},
         {"q": ["musée"], "label": ["musee-de-france"], "region": ["84", "27"]},
+        {"q": ["jardin"], "concept": ["botanique"], "department": ["21"]},
+        {"q": ["musée"], "concept": ["geologie"], "status": ["open"], "family": ["musees"]},
+        {"q": ["de"], "type": ["planetarium", "jardin-botanique-arboretum"]},
+        {"q": ["jardin"], "label": ["label-inconnu"]},
     ],
 )
 def test_each_facet_counts_the_actors_of_the_other_filters(network, query):
@@ -131,6 +135,28 @@ def test_each_facet_counts_the_actors_of_the_other_filters(network, query):
             # The count of a value is what choosing that value alone in its facet would give.
             alone = replace(filters, **{FIELD_OF[name]: (value,)})
             assert count == actors_filtered(alone).count(), (name, value)
+
+
+def test_the_counts_of_a_search_follow_a_saved_actor_labels_and_concepts(network):
+    # PostgreSQL counts from the copy of the filter columns kept in the search index.
+    from ocim.core.models import Concept
+    from ocim.inventory.models import Label
+    from ocim.inventory.services import actor_save
+
+    garden = network["garden"]
+    garden.status = "closed"
+    garden.closed_year = 2021
+    actor_save(
+        garden,
+        labels=[Label.objects.get(slug="musee-de-france")],
+        concepts=[Concept.objects.get(slug="geologie")],
+    )
+    filters = ActorFilters(q="jardin", labels=("musee-de-france",))
+    counts = _facet_counts(directory_search(filters))
+    # The garden's labels were replaced: "jardin-remarquable" is no longer counted.
+    assert counts["label"] == {"musee-de-france": 1}
+    assert counts["concept"] == {"geologie": 1}
+    assert counts["status"] == {"open": 0, "closed": 1}
 
 
 def test_facet_counts_with_combined_filters(network):

@@ -367,10 +367,10 @@ def _postgres_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dic
         f"FROM m WHERE {group_where} "
         "GROUP BY m.family_id, m.type_id, m.region_id, m.department_id, m.status "
         "UNION ALL SELECT 'label', NULL, l.id, NULL, NULL, NULL, NULL, NULL, NULL, count(*) "
-        f"FROM m CROSS JOIN unnest(m.label_ids) l (id) WHERE {label_where} GROUP BY l.id "
+        f"FROM (SELECT unnest(m.label_ids) AS id FROM m WHERE {label_where}) l GROUP BY l.id "
         "UNION ALL SELECT 'concept', NULL, k.id, NULL, NULL, NULL, k.slug, k.label_fr, "
-        "k.label_en, c.count FROM (SELECT c.id, count(*) AS count "
-        f"FROM m CROSS JOIN unnest(m.concept_ids) c (id) WHERE {concept_where} GROUP BY c.id) c "
+        "k.label_en, c.count FROM (SELECT c.id, count(*) AS count FROM "
+        f"(SELECT unnest(m.concept_ids) AS id FROM m WHERE {concept_where}) c GROUP BY c.id) c "
         "JOIN core_concept k ON k.id = c.id"
     )
     params = [*tsquery_params, *group_params, *label_params, *concept_params]
@@ -378,17 +378,21 @@ def _postgres_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dic
         # Local to the transaction, and put back as they were: inside another transaction the
         # block adds no savepoint (an error marks that transaction for rollback, which undoes
         # the settings too).
+        # JIT is off too: a disabled plan node costs 10^10, which would compile the statement
+        # (tens of milliseconds) for nothing.
+        settings_ = ("enable_seqscan", "enable_indexscan", "jit")
         cursor.execute(
-            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
-            "set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
+            "SELECT current_setting(%s), current_setting(%s), current_setting(%s), "
+            "set_config(%s, 'off', true), set_config(%s, 'off', true), "
+            "set_config(%s, 'off', true)",
+            [*settings_, *settings_],
         )
-        seqscan, indexscan, _off, _off_too = cursor.fetchone()
+        before = cursor.fetchone()[:3]
         cursor.execute(statement, params)
         rows = cursor.fetchall()
         cursor.execute(
-            "SELECT set_config('enable_seqscan', %s, true), "
-            "set_config('enable_indexscan', %s, true)",
-            [seqscan, indexscan],
+            "SELECT set_config(%s, %s, true), set_config(%s, %s, true), set_config(%s, %s, true)",
+            [value for pair in zip(settings_, before, strict=True) for value in pair],
         )
     groups, label_counts, concept_rows = [], {}, []
     label_slugs = {label.pk: label.slug for label in lookups.labels}

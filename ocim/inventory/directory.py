@@ -297,9 +297,13 @@ def _unknown_values(filters: ActorFilters, lookups: _Lookups) -> list[str]:
     ]
 
 
-def _counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dict]:
+def _counts(
+    filters: ActorFilters, lookups: _Lookups, pages: dict | None = None
+) -> tuple[int, dict]:
+    """(total, counts). On PostgreSQL, for a search with words, ``pages`` (when given) receives
+    ``"ids"``: the ids of the page of actors starting at ``pages["start"]``, by name."""
     if connection.vendor == "postgresql" and query_words(filters.q):
-        return _postgres_counts(filters, lookups)
+        return _postgres_counts(filters, lookups, pages)
     total, counts = _column_counts(filters, lookups)
     label_slugs = {label.pk: label.slug for label in lookups.labels}
     counts["label"] = {
@@ -313,7 +317,9 @@ def _counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dict]:
     return total, counts
 
 
-def _postgres_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dict]:
+def _postgres_counts(
+    filters: ActorFilters, lookups: _Lookups, pages: dict | None = None
+) -> tuple[int, dict]:
     """``_counts`` for a query with searchable words, in one statement over the search index
     alone (PostgreSQL), which holds a copy of each actor's filter columns, labels and concepts
     (``search._PG_FILTER_COLUMNS``).
@@ -323,7 +329,14 @@ def _postgres_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dic
     materialised CTE of narrow rows; from it, one pass groups them by family, type, region,
     department and status (every one of these facets and the total are then summed here, each
     without its own filter), and the labels and the concepts are counted, each with every
-    filter but its own."""
+    filter but its own.
+
+    With ``pages``, the same statement lists the ids of the page starting at ``pages["start"]``
+    in name order when there are more than ``RANKED_MATCHES`` actors (fewer are ranked
+    instead), from the matches already read: the actors walked in name order (an
+    index-only scan, stopped at the page's end) and kept when in a hashed set of the matches
+    passing every filter (``COALESCE`` keeps it a hashed subplan, not a join that sorts every
+    match: about 7 ms instead of 50 for a word found in 26,000 of 100,000 actors)."""
     from .models_directory import ActorSearchIndex
 
     label_ids = [label.pk for label in lookups.labels if label.slug in filters.labels]
@@ -358,8 +371,19 @@ def _postgres_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dic
     group_where, group_params = where("label", "concept")
     label_where, label_params = where(*scalars, "concept")
     concept_where, concept_params = where(*scalars, "label")
+    page_sql, page_params = "", []
+    if pages is not None:
+        page_where, page_params = where(*scalars, "label", "concept")
+        page_sql = (
+            "UNION ALL SELECT 'page', NULL, p.id, NULL, NULL, NULL, NULL, NULL, NULL, "  # noqa: S608 - constants and placeholders only
+            "row_number() OVER () FROM (SELECT a.id FROM inventory_actor a "
+            f"WHERE (SELECT count(*) FROM m WHERE {page_where}) > {RANKED_MATCHES} "
+            f"AND COALESCE(a.id IN (SELECT m.actor_id FROM m WHERE {page_where}), false) "
+            f"ORDER BY a.name, a.id LIMIT {ACTORS_PER_PAGE} OFFSET %s) p"
+        )
+        page_params = [*page_params, *page_params, pages["start"]]
     statement = (
-        f"WITH m AS MATERIALIZED (SELECT s.family_id, s.type_id, s.region_id, "  # noqa: S608 - constants and placeholders only
+        f"WITH m AS MATERIALIZED (SELECT s.actor_id, s.family_id, s.type_id, s.region_id, "  # noqa: S608 - constants and placeholders only
         "s.department_id, s.status, s.label_ids, s.concept_ids "
         f"FROM {ActorSearchIndex._meta.db_table} s WHERE s.vector @@ {tsquery_sql}) "
         "SELECT 'group', m.family_id, m.type_id, m.region_id, m.department_id, m.status, "
@@ -371,9 +395,9 @@ def _postgres_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dic
         "UNION ALL SELECT 'concept', NULL, k.id, NULL, NULL, NULL, k.slug, k.label_fr, "
         "k.label_en, c.count FROM (SELECT c.id, count(*) AS count FROM "
         f"(SELECT unnest(m.concept_ids) AS id FROM m WHERE {concept_where}) c GROUP BY c.id) c "
-        "JOIN core_concept k ON k.id = c.id"
+        f"JOIN core_concept k ON k.id = c.id {page_sql}"
     )
-    params = [*tsquery_params, *group_params, *label_params, *concept_params]
+    params = [*tsquery_params, *group_params, *label_params, *concept_params, *page_params]
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # Local to the transaction, and put back as they were: inside another transaction the
         # block adds no savepoint (an error marks that transaction for rollback, which undoes
@@ -394,10 +418,12 @@ def _postgres_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dic
             "SELECT set_config(%s, %s, true), set_config(%s, %s, true), set_config(%s, %s, true)",
             [value for pair in zip(settings_, before, strict=True) for value in pair],
         )
-    groups, label_counts, concept_rows = [], {}, []
+    groups, label_counts, concept_rows, page = [], {}, [], []
     label_slugs = {label.pk: label.slug for label in lookups.labels}
     for what, family_id, item_id, region_id, department_id, status, slug, fr, en, count in rows:
-        if what == "group":
+        if what == "page":
+            page.append((count, item_id))
+        elif what == "group":
             groups.append((family_id, item_id, region_id, department_id, status, count))
         elif what == "label":
             if item_id in label_slugs:
@@ -412,6 +438,8 @@ def _postgres_counts(filters: ActorFilters, lookups: _Lookups) -> tuple[int, dic
                     "count": count,
                 }
             )
+    if pages is not None:
+        pages["ids"] = [pk for _position, pk in sorted(page)]
     total, counts = _grouped_counts(filters, lookups, groups)
     counts["label"] = label_counts
     counts["concept_rows"] = concept_rows
@@ -454,7 +482,9 @@ def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResult
     no_words = bool(filters.q) and not words
     lookups = _lookups(filters)
     prefix = _cache_prefix(filters) if _cache_seconds() else None
-    total, counts = _cached(prefix and f"{prefix}:counts", lambda: _counts(filters, lookups))
+    # The page asked for, by name, listed with the counts when they are computed (PostgreSQL).
+    pages = {"start": (max(page, 1) - 1) * ACTORS_PER_PAGE}
+    total, counts = _cached(prefix and f"{prefix}:counts", lambda: _counts(filters, lookups, pages))
 
     actors = actors_filtered(filters)
     rank = actor_search_rank(filters.q) if words and total <= RANKED_MATCHES else None
@@ -469,7 +499,11 @@ def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResult
     ids = (
         _cached(
             prefix and f"{prefix}:page:{number}",
-            lambda: list(actors.values_list("pk", flat=True)[start : start + ACTORS_PER_PAGE]),
+            lambda: (
+                pages["ids"]
+                if rank is None and "ids" in pages and pages["start"] == start
+                else list(actors.values_list("pk", flat=True)[start : start + ACTORS_PER_PAGE])
+            ),
         )
         if total
         else []

@@ -159,6 +159,31 @@ def test_the_counts_of_a_search_follow_a_saved_actor_labels_and_concepts(network
     assert counts["status"] == {"open": 0, "closed": 1}
 
 
+@pytest.mark.parametrize("query", [{"q": "jardin"}, {"q": "jardin", "region": "84"}])
+def test_pages_of_many_matches_are_by_name_and_the_same_as_the_filtered_actors(
+    where, monkeypatch, query
+):
+    from ocim.inventory import directory
+
+    monkeypatch.setattr(directory, "RANKED_MATCHES", 3)  # listed by name beyond 3 matches
+    for number in range(ACTORS_PER_PAGE + 5):
+        actor(
+            f"Jardin {(number * 7) % 25:02d}",
+            "jardin-botanique-arboretum",
+            commune=where.lyon if number % 2 else where.dijon,
+        )
+    actor("Musée sans jardin dans le nom", commune=where.lyon)
+    filters, _problems = ActorFilters.from_query(query)
+    expected = list(actors_filtered(filters).order_by("name", "pk").values_list("pk", flat=True))
+    assert len(expected) > 3
+    listed, pages = [], -(-len(expected) // ACTORS_PER_PAGE)
+    for number in range(1, pages + 1):
+        results = directory_search(filters, page=number)
+        assert results.total == len(expected)
+        listed += [item.pk for item in results.page.object_list]
+    assert listed == expected
+
+
 def test_facet_counts_with_combined_filters(network):
     filters, _problems = ActorFilters.from_query({"region": ["27"], "label": ["musee-de-france"]})
     counts = _facet_counts(directory_search(filters))

@@ -205,14 +205,29 @@ def _related_counts(filters: ActorFilters, name: str) -> list[dict]:
     every filter but this one."""
     if name == "label":
         through, without = Actor.labels.through, replace(filters, labels=())
-        columns = ("label_id",)
     else:
         through, without = Actor.concepts.through, replace(filters, concepts=())
-        columns = ("concept_id", "concept__slug", "concept__label_fr", "concept__label_en")
     links = through.objects.all()
     if not without.is_empty():
         links = links.filter(actor_id__in=actors_filtered(without).values("pk"))
-    return list(links.values(*columns).annotate(count=Count("actor_id")).order_by())
+    if name == "label":
+        return list(links.values("label_id").annotate(count=Count("actor_id")).order_by())
+    # The links counted first, then joined to their concepts (grouping the joined rows by
+    # the concepts' text columns is three times slower).
+    inner, params = (
+        links.values("concept_id")
+        .annotate(count=Count("actor_id"))
+        .order_by()
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.concept_id, k.slug, k.label_fr, k.label_en, c.count "  # noqa: S608 - Django's SQL and placeholders only
+            f"FROM ({inner}) c JOIN {Concept._meta.db_table} k ON k.id = c.concept_id",
+            params,
+        )
+        columns = ("concept_id", "concept__slug", "concept__label_fr", "concept__label_en", "count")
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _facets(filters: ActorFilters, lookups: _Lookups, counts: dict[str, dict]) -> list[Facet]:

@@ -1,9 +1,9 @@
 """The directory's filter columns copied into the search index rows (PostgreSQL only), so that
-the facets are counted from the index alone: family, type, region, department and status, and
-the label and concept ids as integer arrays kept in the row (``STORAGE PLAIN``). The
-table's rows are kept narrow (``toast_tuple_target = 128``: the tsvector lives out of the
-row), so that counting the matches of a frequent word reads few pages. SQLite keeps its own
-path (no copy)."""
+the facets of a word search are counted from the index alone: family, type, region, department
+and status, and the label and concept ids as integer arrays kept in the row (``STORAGE
+PLAIN``). ``toast_tuple_target = 128`` asks for narrow rows, but PostgreSQL only toasts a row
+longer than about 2 kB, so the vectors of ordinary actors (a few hundred bytes) stay in the row.
+SQLite keeps its own path (no copy)."""
 
 from django.db import migrations
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ocim.core.audit import audit_log
 
 from .models import Actor, ActorContact, ActorType
+from .search import actor_search_index_rebuild
 
 
 @transaction.atomic
@@ -64,6 +65,10 @@ def actor_type_family_sync(*, actor_type: ActorType, user=None) -> int:
         .update(family_id=actor_type.family_id, updated_at=timezone.now())
     )
     if updated:
+        # The directory's index holds a copy of the family (its facets count from it).
+        actor_search_index_rebuild(
+            list(Actor.objects.filter(type=actor_type).values_list("pk", flat=True))
+        )
         audit_log(
             action="inventory.actor_type.family_synced",
             actor=user,

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from ocim.accounts.roles import roles_ensure
 from ocim.core.models import AuditLogEntry
+from ocim.inventory.directory import directory_search
+from ocim.inventory.filters import ActorFilters
 from ocim.inventory.models import (
     Actor,
     ActorContact,
@@ -477,6 +479,9 @@ def test_analysts_edit_the_typology_and_a_moved_type_takes_its_actors(analyst_cl
     record.refresh_from_db()
     assert record.family == museums
     assert AuditLogEntry.objects.filter(action="inventory.actor_type.family_synced").exists()
+    # The directory finds it under its new family (its index holds a copy of the family).
+    found = directory_search(ActorFilters(q="planétarium", families=("musees",)))
+    assert [item.pk for item in found.page] == [record.pk]
 
     response = analyst_client.post(
         "/admin/snippets/inventory/label/add/",

@@ -14,15 +14,14 @@ name). Two engines read it:
   reads the GIN index;
 - SQLite: the same words as French Snowball stems computed here, matched as whole words.
 
-The text handling (folding, elision, stop words) is a copy of the publishing search's, kept here
-because domain apps do not depend on each other.
+Folding (accents, case, elisions) is the platform's (``ocim.core.text``), shared with the
+publishing search; the stop words and the stemming are the directory's own.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +33,8 @@ from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.expressions import Func
 
+from ocim.core.text import fold, prepare_for_postgres, words  # noqa: F401 - part of this module's API
+
 MAX_WORDS = 12  # a query never has more words than this (the rest is ignored)
 MAX_WORD_LENGTH = 60
 # A tsvector holds at most 1 MB: descriptions are cut beyond this many characters.
@@ -43,10 +44,6 @@ PG_WEIGHTS = [0.1, 0.3, 0.6, 1.0]
 
 # --- Text ------------------------------------------------------------------------------------
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)", re.I)
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-_WORD = re.compile(r"[a-z0-9]+")
 _TAG = re.compile(r"<[^>]*>")
 
 # Words too common to search for, in French or English, written without accents (they are
@@ -59,19 +56,6 @@ _STOP_WORDS_TEXT = """
     the an and but if or of at by for with to from in on is are was be it its this that
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` without accents, ligatures or elisions (l', d', qu'…)."""
-    text = text.translate(_APOSTROPHES).translate(_LIGATURES)
-    text = _ELISION.sub("", text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
-
-
-def words(text: str) -> list[str]:
-    """The folded words of ``text`` (letters and digits only), stop words included."""
-    return _WORD.findall(fold(text))
 
 
 @lru_cache(maxsize=1)
@@ -97,13 +81,6 @@ def index_terms(text: str) -> str:
                 seen.add(form)
                 terms.append(form)
     return " ".join(terms)
-
-
-def prepare_for_postgres(text: str) -> str:
-    """``text`` without elisions, with typographic apostrophes folded and NUL characters dropped
-    (PostgreSQL text cannot hold them), for ``to_tsvector`` (which applies ``unaccent``)."""
-    text = text.replace("\x00", " ").translate(_APOSTROPHES)
-    return _ELISION.sub("", text)
 
 
 def plain_text(html_text: str) -> str:

@@ -9,7 +9,6 @@ same words: "évènement", "evenement" and "Événements" all become the French 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,16 +16,11 @@ import snowballstemmer
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from ocim.core.text import fold, prepare_for_postgres, words  # noqa: F401 - part of this module's API
+
 # Languages with a stemmer; any other text is matched word for word ("simple").
 STEMMED_LANGUAGES = ("fr", "en")
 PG_CONFIGS = {"fr": "french", "en": "english"}
-
-# Elided articles and pronouns: "l'exposition" is found by "exposition", "d'histoire" by
-# "histoire". Typographic apostrophes are folded first.
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)", re.I)
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-_WORD = re.compile(r"[a-z0-9]+")
 
 # Words too common to search for, in either language (a query word is dropped when it is a stop
 # word in French or in English: the other language's documents would never contain it).
@@ -47,27 +41,6 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 # A query never has more words than this (the rest is ignored).
 MAX_QUERY_WORDS = 12
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` without accents, ligatures or elisions (l', d', qu'…)."""
-    text = text.translate(_APOSTROPHES).translate(_LIGATURES)
-    text = _ELISION.sub("", text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
-
-
-def words(text: str) -> list[str]:
-    """The folded words of ``text`` (letters and digits only), stop words included."""
-    return _WORD.findall(fold(text))
-
-
-def prepare_for_postgres(text: str) -> str:
-    """``text`` with elisions removed and typographic apostrophes folded, for ``to_tsvector``
-    (PostgreSQL applies ``unaccent`` and its stemmer itself). NUL characters are dropped:
-    PostgreSQL text cannot hold them."""
-    text = text.replace("\x00", " ").translate(_APOSTROPHES)
-    return _ELISION.sub("", text)
 
 
 @lru_cache(maxsize=4)

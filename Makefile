@@ -59,7 +59,7 @@ migrate: install
 demo: install
 	$(BIN)/python manage.py ocim_demo
 
-APPS := core accounts training publishing inventory
+APPS := core accounts training publishing inventory watch
 
 messages: install ## extract and compile the French and English translations (one catalogue per app)
 	cd ocim && ../$(BIN)/python ../manage.py makemessages -l fr -l en --no-obsolete \

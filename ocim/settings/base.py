@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "ocim.training",
     "ocim.publishing",
     "ocim.inventory",
+    "ocim.watch",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

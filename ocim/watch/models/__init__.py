@@ -1,0 +1,33 @@
+from .items import ConceptOrigin, Item, ItemConcept, ItemSighting, Story
+from .rules import ClassificationRule, ConditionField, ConditionOperator, RuleCondition, RuleMatch
+from .sources import (
+    DEFAULT_INTERVAL_SECONDS,
+    MAX_INTERVAL_SECONDS,
+    MIN_INTERVAL_SECONDS,
+    Host,
+    Source,
+    SourceCategory,
+    SourceKind,
+    SourceState,
+)
+
+__all__ = [
+    "DEFAULT_INTERVAL_SECONDS",
+    "MAX_INTERVAL_SECONDS",
+    "MIN_INTERVAL_SECONDS",
+    "ClassificationRule",
+    "ConceptOrigin",
+    "ConditionField",
+    "ConditionOperator",
+    "Host",
+    "Item",
+    "ItemConcept",
+    "ItemSighting",
+    "RuleCondition",
+    "RuleMatch",
+    "Source",
+    "SourceCategory",
+    "SourceKind",
+    "SourceState",
+    "Story",
+]

@@ -1,0 +1,177 @@
+"""What the watch found: items (one per distinct article, however many sources carry it), the
+sightings that tie an item to each source that carried it, and stories (near-duplicate items
+from different sites: the same news relayed several times)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .sources import Source
+
+
+class Story(models.Model):
+    """Items of different sources telling the same thing (measured on their text)."""
+
+    title = models.CharField(_("title"), max_length=1000)
+    first_seen_at = models.DateTimeField(_("first seen"), db_index=True)
+    last_seen_at = models.DateTimeField(_("last seen"))
+    item_count = models.PositiveIntegerField(_("items"), default=0)
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        ordering = ["-last_seen_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Item(models.Model):
+    """One article, post or page the watch found, normalised.
+
+    An item is stored once: a second sighting with the same GUID in the same source, or the same
+    canonical URL anywhere, adds an ``ItemSighting``, never a second item. Text fields hold
+    sanitised HTML (``*_html``, through the core sanitiser) and plain text for search and
+    matching. ``published_at`` is in UTC; when the source gave no date it is the fetch time and
+    ``date_estimated`` is true.
+    """
+
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("first source"),
+        on_delete=models.CASCADE,
+        related_name="first_items",
+    )
+    guid = models.TextField(_("identifier in the source"))
+    url = models.URLField(_("link"), max_length=2000, blank=True)
+    canonical_url = models.URLField(_("canonical link"), max_length=2000, blank=True)
+    # SHA-256 (hex) of the canonical URL; empty for items without a link.
+    url_hash = models.CharField(max_length=64, blank=True, editable=False)
+    title = models.CharField(_("title"), max_length=1000, blank=True)
+    author = models.CharField(_("author"), max_length=500, blank=True)
+    summary_html = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("plain-text summary"), blank=True)
+    content_html = models.TextField(_("content"), blank=True)
+    content_text = models.TextField(_("plain-text content"), blank=True)
+    full_text = models.TextField(_("full text of the linked page"), blank=True)
+    published_at = models.DateTimeField(_("published"), db_index=True)
+    date_estimated = models.BooleanField(_("date estimated"), default=False)
+    first_seen_at = models.DateTimeField(_("first seen"), db_index=True)
+    language = models.CharField(_("language"), max_length=8, blank=True, db_index=True)
+    story = models.ForeignKey(
+        Story,
+        verbose_name=_("story"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+    )
+    # Text fingerprint for near-duplicate detection (its meaning belongs to services_dedup).
+    fingerprint = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    # Reasons to keep an item past the retention age.
+    starred = models.BooleanField(_("starred"), default=False)
+    curated = models.BooleanField(_("curated"), default=False)
+    published = models.BooleanField(_("published"), default=False)
+
+    concepts = models.ManyToManyField(
+        "core.Concept",
+        verbose_name=_("concepts"),
+        blank=True,
+        through="ItemConcept",
+        related_name="watch_items",
+    )
+    families = models.ManyToManyField(
+        "inventory.ActorFamily",
+        verbose_name=_("actor families"),
+        blank=True,
+        related_name="+",
+    )
+    regions = models.ManyToManyField(
+        "core.Region", verbose_name=_("regions"), blank=True, related_name="+"
+    )
+    departments = models.ManyToManyField(
+        "core.Department", verbose_name=_("departments"), blank=True, related_name="+"
+    )
+    actors = models.ManyToManyField(
+        "inventory.Actor", verbose_name=_("actors mentioned"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url_hash"], condition=~Q(url_hash=""), name="watch_item_unique_url"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["source", "-published_at"], name="watch_item_source_date"),
+            models.Index(fields=["story", "published_at"], name="watch_item_story"),
+        ]
+
+    def __str__(self):
+        return self.title or self.url or self.guid
+
+
+class ItemSighting(models.Model):
+    """An item seen in a source: the first sighting and every later one in another source (or
+    under another GUID). ``(source, guid_hash)`` is unique: the same entry read again from the
+    same source is recognised and not stored twice."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="sightings")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="sightings")
+    # SHA-256 (hex) of the entry's GUID in that source (its link when it has no GUID).
+    guid_hash = models.CharField(max_length=64)
+    url = models.URLField(max_length=2000, blank=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("sighting")
+        verbose_name_plural = _("sightings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "guid_hash"], name="watch_sighting_unique_guid"
+            ),
+        ]
+        indexes = [models.Index(fields=["item", "seen_at"], name="watch_sighting_item")]
+
+    def __str__(self):
+        return f"{self.item_id} @ {self.source_id}"
+
+
+class ConceptOrigin(models.TextChoices):
+    RULE = "rule", _("Classification rule")
+    THESAURUS = "thesaurus", _("Thesaurus label")
+    SOURCE = "source", _("Source's concepts")
+    STAFF = "staff", _("Staff")
+
+
+class ItemConcept(models.Model):
+    """A concept attached to an item, with why it was attached."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="concept_links")
+    concept = models.ForeignKey("core.Concept", on_delete=models.CASCADE, related_name="+")
+    origin = models.CharField(max_length=10, choices=ConceptOrigin)
+    rule = models.ForeignKey(
+        "watch.ClassificationRule",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("item concept")
+        verbose_name_plural = _("item concepts")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "concept"], name="watch_itemconcept_unique"),
+            models.CheckConstraint(
+                condition=Q(origin="rule") | Q(rule__isnull=True),
+                name="watch_itemconcept_rule_only_for_rules",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} → {self.concept_id} ({self.origin})"

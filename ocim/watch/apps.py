@@ -6,3 +6,11 @@ class WatchConfig(AppConfig):
     name = "ocim.watch"
     label = "watch"
     verbose_name = _("Strategic watch")
+
+    def ready(self):
+        # The pipeline's periodic jobs (retention), and its classifier rebuilt when rules or
+        # the thesaurus change.
+        from .pipeline import jobs  # noqa: F401
+        from .pipeline.classify import connect_signals
+
+        connect_signals()

@@ -38,6 +38,14 @@ from .normalise import (
     entry_normalise,
 )
 from .parsing import ParsedFeed, feed_parse
+from .stories import (
+    BANDS,
+    signature_bands,
+    stories_assign,
+    stories_recount,
+    story_words,
+    text_signature,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +68,8 @@ class IngestReport:
     ``problems``: per-entry problems (skipped entries, ignored links, unreadable dates…).
     ``repairs``: what the document itself needed (charset guessed, control characters or a
     document type declaration removed). ``new_item_ids``: ids of the items created (the
-    fetcher fetches their full text for flagged sources).
+    fetcher fetches their full text for flagged sources). ``stories_joined``: new items
+    grouped with a near-duplicate from another source (see ``stories``).
     """
 
     parser: str
@@ -262,8 +271,10 @@ class _Storage:
                 new_by_url[identity.url_hash] = entry
 
         items = [self._item(entry) for entry in new_entries]
+        stories = stories_assign(items, source_id=source.pk, now=self.fetched_at)
         if items:
             Item.objects.bulk_create(items)
+        stories_recount(stories, now=self.fetched_at)
         for entry, item in zip(new_entries, items, strict=True):
             sightings.append(self._sighting(entry.identity, item.pk))
         position = {id(entry): item.pk for entry, item in zip(new_entries, items, strict=True)}
@@ -275,6 +286,7 @@ class _Storage:
         self.report.duplicates += len(known)
         self.report.new_sightings = new_sightings
         self.report.new_items = len(items)
+        self.report.stories_joined = sum(1 for item in items if item.story_id is not None)
         self.report.new_item_ids = [item.pk for item in items]
 
     def _sighting(self, identity: EntryIdentity, item_id: int) -> ItemSighting:
@@ -288,7 +300,11 @@ class _Storage:
 
     def _item(self, entry: NormalisedEntry) -> Item:
         identity = entry.identity
+        signature = text_signature(story_words(entry.content_text or entry.summary))
+        bands = signature_bands(signature) if signature is not None else [None] * BANDS
         return Item(
+            minhash=signature,
+            **{f"story_band{band}": key for band, key in enumerate(bands)},
             source_id=self.source.pk,
             guid=identity.guid,
             url=identity.url,

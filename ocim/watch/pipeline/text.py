@@ -5,8 +5,8 @@
   sanitiser, as ``ocim.core.sanitiser.html_to_text`` gives it, without sanitising it a second
   time and without an HTML parser in Python (the sanitiser's output is regular: tags with
   double-quoted attributes, ``<`` and ``>`` escaped in text).
-- ``fold``: lower case without accents, ligatures or French elisions, like
-  ``ocim.core.text.fold`` but with one ``str.translate`` instead of a loop over characters.
+- ``fold``: lower case without accents or ligatures, in C (Unicode decomposition and an ASCII
+  encoding) rather than a loop over characters.
 - ``title_to_text``: a feed's title (text, sometimes HTML, often with entities) as plain text.
 """
 
@@ -84,53 +84,29 @@ def truncate(value: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def _fold_table() -> dict[int, str]:
-    """Each accented Latin letter mapped to its base letters, lower-cased."""
-    table: dict[int, str] = {}
-    ranges = [(0xC0, 0x250), (0x1E00, 0x1F00)]
-    for start, end in ranges:
-        for code in range(start, end):
-            char = chr(code)
-            decomposed = unicodedata.normalize("NFKD", char)
-            base = "".join(c for c in decomposed if not unicodedata.combining(c))
-            if base != char:
-                table[code] = base.lower()
-    table.update(
-        {
-            ord("œ"): "oe",
-            ord("Œ"): "oe",
-            ord("æ"): "ae",
-            ord("Æ"): "ae",
-            ord("ß"): "ss",
-            ord("\u2019"): "'",
-            ord("\u2018"): "'",
-            ord("\u02bc"): "'",
-            ord("`"): "'",
-        }
-    )
-    return table
+_SPECIAL = (
+    ("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE"), ("ß", "ss"),
+    ("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"),
+)  # fmt: skip
 
 
-_FOLD = _fold_table()
-# Accents only, case kept: territory names and acronyms are matched with their capitals.
-_FOLD_KEEP_CASE = {
-    code: (
-        replacement
-        if not chr(code).isupper()
-        else replacement[:1].upper() + replacement[1:]
-        if replacement != "'"
-        else replacement
-    )
-    for code, replacement in _FOLD.items()
-}
-_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)", re.I)
+def _ascii(value: str) -> str:
+    """``value`` in ASCII: accents and ligatures folded, other characters dropped."""
+    if value.isascii():
+        return value
+    for special, replacement in _SPECIAL:
+        if special in value:
+            value = value.replace(special, replacement)
+    return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
 
 
 def fold(value: str) -> str:
-    """Lower case, without accents, ligatures or elisions (l', d', qu'…)."""
-    return _ELISION.sub("", value.translate(_FOLD)).lower()
+    """Lower case ASCII: accents and ligatures folded ("Œuvre" → "oeuvre"), letters of other
+    scripts dropped. Words are then runs of ``[a-z0-9]``: an elided article ("l'", "d'") is a
+    word of its own, so "l'exposition" contains the word "exposition"."""
+    return _ascii(value).lower()
 
 
 def fold_keep_case(value: str) -> str:
-    """Without accents, ligatures or elisions, capitals kept."""
-    return _ELISION.sub("", value.translate(_FOLD_KEEP_CASE))
+    """Like ``fold``, capitals kept (for names and acronyms matched with their capitals)."""
+    return _ascii(value)

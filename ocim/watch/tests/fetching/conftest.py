@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from ocim.core.tests.conftest import loopback_server, loopback_server_factory  # noqa: F401
-from ocim.watch.fetching import pipeline, hosts
+from ocim.core.tests.test_fetch_ssrf import connect_spy  # noqa: F401
+from ocim.watch.fetching import hosts, pipeline
 
 from .builders import make_source  # noqa: F401
 

@@ -7,6 +7,7 @@ import pytest
 
 from ocim.core.tests.conftest import loopback_server, loopback_server_factory  # noqa: F401
 from ocim.core.tests.test_fetch_ssrf import connect_spy  # noqa: F401
+from ocim.core.tests.test_tasks import keep_signal_handlers, redis_queue  # noqa: F401
 from ocim.watch.fetching import hosts, pipeline
 
 from .builders import make_source  # noqa: F401

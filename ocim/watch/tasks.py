@@ -1,8 +1,9 @@
 """Background tasks of the watch: thin wrappers that call a service (safe to run twice).
 
-The reads run on the ``fetch`` queue (outbound HTTP, slow); the scheduling sweeps and the log's
-retention are quick database work on the ``default`` queue, so a long fetch backlog never
-delays them.
+Everything that reads the network, and the sweeps that feed it, run on the ``fetch`` queue:
+when the fetch workers fall behind, the sweeps wait in the same queue instead of piling more
+batches on top (back-pressure; a source already queued is not queued again anyway). The fetch
+log's retention is plain database work on the ``default`` queue.
 """
 
 from django_tasks import task
@@ -11,7 +12,7 @@ from .fetching import services as fetching
 from .fetching.full_text import full_texts_enqueue_due, full_texts_fetch
 
 
-@task()
+@task(queue_name="fetch")
 def enqueue_due_sources() -> int:
     """Queue the fetch of every due source; returns how many were queued."""
     return fetching.sources_enqueue_due()
@@ -23,7 +24,7 @@ def fetch_sources(source_ids: list[int]) -> dict[str, int]:
     return fetching.sources_fetch(source_ids)
 
 
-@task()
+@task(queue_name="fetch")
 def enqueue_due_full_texts() -> int:
     """Queue the reading of the linked pages that are due; returns how many were queued."""
     return full_texts_enqueue_due()

@@ -264,7 +264,7 @@ def test_repeated_failures_suspend_the_source_with_a_visible_reason(
     assert [r.suspended for r in results] == [False, False, True]
     assert source.state == SourceState.SUSPENDED
     assert source.state_reason == (
-        "Mis en pause automatiquement après 3 erreurs consécutives. Dernière erreur : "
+        "Suspendue automatiquement après 3 erreurs consécutives. Dernière erreur : "
         "Le serveur a rencontré une erreur."
     )
     assert source.state_changed_at is not None

@@ -75,7 +75,11 @@ def test_a_source_paused_by_staff_is_not_retried(user, loopback_server, pipeline
     with pytest.raises(SourceStateError) as caught:
         source_retry_now(source=source, actor=user)
 
-    assert "reprenez" in str(caught.value.message).lower() or caught.value.code == "source_state"
+    assert (caught.value.code, caught.value.status) == ("source_state", 409)
+    assert str(caught.value.message) == (
+        "Cette source est suspendue par l'équipe ; réactivez-la avant de demander une nouvelle "
+        "collecte."
+    )
     assert not AuditLogEntry.objects.filter(action="watch.source.retried").exists()
     assert source_fetch(source_id=source.pk).outcome == "skipped"
     assert loopback_server.requests == []

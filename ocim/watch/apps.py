@@ -6,3 +6,7 @@ class WatchConfig(AppConfig):
     name = "ocim.watch"
     label = "watch"
     verbose_name = _("Strategic watch")
+
+    def ready(self):
+        # Periodic jobs declared by this app (fetch scheduling, full texts, fetch log).
+        from . import jobs  # noqa: F401

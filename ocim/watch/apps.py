@@ -8,9 +8,11 @@ class WatchConfig(AppConfig):
     verbose_name = _("Strategic watch")
 
     def ready(self):
-        # The pipeline's periodic jobs (retention), and its classifier rebuilt when rules or
-        # the thesaurus change.
-        from .pipeline import jobs  # noqa: F401
+        # Periodic jobs declared by this app (fetch scheduling, full texts, fetch log) and by
+        # its pipeline (retention); the pipeline's classifier is rebuilt when rules or the
+        # thesaurus change.
+        from . import jobs  # noqa: F401
+        from .pipeline import jobs as pipeline_jobs  # noqa: F401
         from .pipeline.classify import connect_signals
 
         connect_signals()

@@ -5,7 +5,7 @@ import pytest
 
 from ocim.core.models import Concept
 from ocim.watch.models import ConceptOrigin, Item, ItemConcept
-from ocim.watch.pipeline.fulltext import FullTextError, item_full_text_extract
+from ocim.watch.pipeline.full_text import FullTextError, item_full_text_extract
 
 from .support import FETCHED_AT, source_make
 

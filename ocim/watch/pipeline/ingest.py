@@ -259,7 +259,13 @@ class _Storage:
         url_hashes = sorted({identity.url_hash for identity in fresh if identity.url_hash})
         existing: dict[str, int] = {}
         for chunk in _chunks(url_hashes):
-            existing.update(Item.objects.filter(url_hash__in=chunk).values_list("url_hash", "id"))
+            # The unique index on url_hash is partial (url_hash != ''): the condition is
+            # repeated so that SQLite uses it (without it, every lookup scanned the table).
+            existing.update(
+                Item.objects.filter(url_hash__in=chunk)
+                .exclude(url_hash="")
+                .values_list("url_hash", "id")
+            )
 
         sightings: list[ItemSighting] = []
         # Entries of this document whose item is created now, and the later entries of the

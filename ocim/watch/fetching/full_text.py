@@ -1,11 +1,11 @@
 """Full text of the items of "fetch full text" sources: their linked page, read politely.
 
 When a flagged source brings new items, one ``FullTextFetch`` row per item is written in the
-transaction that stores them and a task is queued for them after the commit. The page is read with the
-same rules as a source (host lease, ``Retry-After``, robots.txt, the SSRF-safe helper), then
-handed to the pipeline's ``item_full_text_extract``. A busy host defers the row; a failure is
-tried again later (15 min, 30 min), and given up after ``MAX_ATTEMPTS``. Rows left behind by a
-lost task are picked up by the periodic sweep (:func:`full_texts_enqueue_due`).
+transaction that stores them and a task is queued for them after the commit. The page is read
+with the same rules as a source (host lease, ``Retry-After``, robots.txt, the SSRF-safe
+helper), then handed to the pipeline's ``item_full_text_extract``. A busy host defers the row;
+a failure is tried again later (15 min, 30 min), and given up after ``MAX_ATTEMPTS``. Rows left
+behind by a lost task are picked up by the periodic sweep (:func:`full_texts_enqueue_due`).
 """
 
 from __future__ import annotations

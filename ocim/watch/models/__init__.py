@@ -1,5 +1,6 @@
 from .items import ConceptOrigin, Item, ItemConcept, ItemSighting, Story
 from .rules import ClassificationRule, ConditionField, ConditionOperator, RuleCondition, RuleMatch
+from .search import ItemSearchIndex
 from .sources import (
     DEFAULT_INTERVAL_SECONDS,
     MAX_INTERVAL_SECONDS,
@@ -22,6 +23,7 @@ __all__ = [
     "Host",
     "Item",
     "ItemConcept",
+    "ItemSearchIndex",
     "ItemSighting",
     "RuleCondition",
     "RuleMatch",

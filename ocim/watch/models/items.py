@@ -109,6 +109,8 @@ class Item(models.Model):
         indexes = [
             models.Index(fields=["source", "-published_at"], name="watch_item_source_date"),
             models.Index(fields=["story", "published_at"], name="watch_item_story"),
+            # The reading view's order (newest first, id to break ties), read backwards.
+            models.Index(fields=["published_at", "id"], name="watch_item_stream"),
         ]
 
     def __str__(self):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from .filters import ActorFilters
-from .models import Actor
+from .models import Actor, ActorFamily
 
 
 def actors_filtered(filters: ActorFilters, queryset: QuerySet[Actor] | None = None) -> QuerySet:
@@ -40,3 +40,8 @@ def actors_filtered(filters: ActorFilters, queryset: QuerySet[Actor] | None = No
 
         actors = actors.filter(actor_search_condition(filters.q))
     return actors
+
+
+def actor_family_list() -> QuerySet[ActorFamily]:
+    """The actor families in their display order (for other modules' filters)."""
+    return ActorFamily.objects.order_by("sort_order", "name_fr")

@@ -6,3 +6,11 @@ class WatchConfig(AppConfig):
     name = "ocim.watch"
     label = "watch"
     verbose_name = _("Strategic watch")
+
+    def ready(self):
+        # The latest items about an actor, on its public page (the inventory asks the modules).
+        from ocim.inventory.related import related_provider_register
+
+        from .related import RELATED_KEY, actor_watch_items
+
+        related_provider_register(RELATED_KEY, actor_watch_items)

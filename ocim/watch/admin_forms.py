@@ -257,6 +257,9 @@ class RuleConditionForm(WagtailAdminModelForm):
 
 
 class RuleForm(WagtailAdminModelForm):
+    """A rule must attach something; its conditions are checked by ``RuleConditionForm`` and
+    their number by the inline panel (at least one)."""
+
     def clean(self):
         cleaned = super().clean()
         if not any(
@@ -268,20 +271,6 @@ class RuleForm(WagtailAdminModelForm):
                     "region or department."
                 )
             )
-        conditions = self.formsets.get("conditions")
-        if conditions is not None:
-            kept = [
-                form
-                for form in conditions.forms
-                if form.has_changed() and not conditions._should_delete_form(form)
-            ]
-            kept += [
-                form
-                for form in conditions.initial_forms
-                if form not in kept and not conditions._should_delete_form(form)
-            ]
-            if not kept:
-                raise forms.ValidationError(_("A rule needs at least one condition."))
         return cleaned
 
 

@@ -276,6 +276,24 @@ WAGTAILADMIN_USER_LOGIN_FORM = "ocim.accounts.forms.AdminLoginForm"
 # How the platform introduces itself when it fetches feeds and pages (ocim.core.fetch).
 OCIM_FETCH_USER_AGENT = env.str("OCIM_FETCH_USER_AGENT", "OcimBot/1.0 (+https://www.ocim.fr)")
 
+# --- Watch: fetching sources ------------------------------------------------------------------
+# Reads in flight per fetch task (threads; each task takes a batch of 4 × this many sources).
+OCIM_WATCH_FETCH_THREADS = env.int("OCIM_WATCH_FETCH_THREADS", 8)
+# Total time one request may take (redirects and slow bodies included), 1 to 30 seconds.
+OCIM_WATCH_FETCH_DEADLINE = env.int("OCIM_WATCH_FETCH_DEADLINE", 30)
+# Consecutive failed reads after which a source is paused automatically (with the reason).
+OCIM_WATCH_SUSPEND_AFTER_ERRORS = env.int("OCIM_WATCH_SUSPEND_AFTER_ERRORS", 10)
+# Days the fetch log (one line per read of a source) is kept.
+OCIM_WATCH_FETCH_LOG_DAYS = env.int("OCIM_WATCH_FETCH_LOG_DAYS", 7)
+if not 1 <= OCIM_WATCH_FETCH_THREADS <= 64:
+    raise ImproperlyConfigured("OCIM_WATCH_FETCH_THREADS must be between 1 and 64.")
+if not 1 <= OCIM_WATCH_FETCH_DEADLINE <= 30:
+    raise ImproperlyConfigured("OCIM_WATCH_FETCH_DEADLINE must be between 1 and 30 seconds.")
+if OCIM_WATCH_SUSPEND_AFTER_ERRORS < 1:
+    raise ImproperlyConfigured("OCIM_WATCH_SUSPEND_AFTER_ERRORS must be at least 1.")
+if OCIM_WATCH_FETCH_LOG_DAYS < 0:
+    raise ImproperlyConfigured("OCIM_WATCH_FETCH_LOG_DAYS cannot be negative.")
+
 # --- Inventory: geocoding and imports (import) ------------------------------------------------
 # Where actors without coordinates are placed: "commune" (offline, the commune's point) or "ign"
 # (the IGN Géoplateforme geocoding API, through ocim.core.fetch; the commune's point on failure).

@@ -30,3 +30,7 @@ TASKS = {
         "QUEUES": ["default", "fetch", "mail"],
     }
 }
+# Fetch tasks read their sources in the calling thread: worker threads have connections of
+# their own, which cannot see a test's uncommitted data. The concurrency tests (PostgreSQL,
+# real commits) raise it.
+OCIM_WATCH_FETCH_THREADS = 1

@@ -8,6 +8,9 @@ class WatchConfig(AppConfig):
     verbose_name = _("Strategic watch")
 
     def ready(self):
+        # Periodic jobs declared by this app (fetch scheduling, full texts, fetch log).
+        from . import jobs  # noqa: F401
+
         # The latest items about an actor, on its public page (the inventory asks the modules).
         from ocim.inventory.related import related_provider_register
 

@@ -265,7 +265,7 @@ def items_index_rebuild() -> int:
         return _pg_index(None)
     from importlib import import_module
 
-    migration = import_module("ocim.watch.migrations.0003_search_index_engines")
+    migration = import_module("ocim.watch.migrations.0005_search_index_engines")
     with connection.cursor() as cursor:
         for statement in migration.SQLITE_FORWARD:
             cursor.execute(statement)

@@ -1,3 +1,4 @@
+from .fetching import FetchLog, FetchOutcome, FullTextFetch
 from .items import ConceptOrigin, Item, ItemConcept, ItemSighting, Story
 from .rules import ClassificationRule, ConditionField, ConditionOperator, RuleCondition, RuleMatch
 from .search import ItemSearchIndex
@@ -20,6 +21,9 @@ __all__ = [
     "ConceptOrigin",
     "ConditionField",
     "ConditionOperator",
+    "FetchLog",
+    "FetchOutcome",
+    "FullTextFetch",
     "Host",
     "Item",
     "ItemConcept",

@@ -66,8 +66,18 @@ class Item(models.Model):
         on_delete=models.SET_NULL,
         related_name="items",
     )
-    # Text fingerprint for near-duplicate detection (its meaning belongs to services_dedup).
-    fingerprint = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Near-duplicate detection (see ocim.watch.pipeline.stories): the MinHash signature of the
+    # item's text, and its eight LSH band keys, indexed, through which the near-duplicates of a
+    # new item are found. Empty for texts too short to compare.
+    minhash = models.BinaryField(null=True, blank=True, editable=False)
+    story_band0 = models.IntegerField(null=True, blank=True, editable=False)
+    story_band1 = models.IntegerField(null=True, blank=True, editable=False)
+    story_band2 = models.IntegerField(null=True, blank=True, editable=False)
+    story_band3 = models.IntegerField(null=True, blank=True, editable=False)
+    story_band4 = models.IntegerField(null=True, blank=True, editable=False)
+    story_band5 = models.IntegerField(null=True, blank=True, editable=False)
+    story_band6 = models.IntegerField(null=True, blank=True, editable=False)
+    story_band7 = models.IntegerField(null=True, blank=True, editable=False)
 
     # Reasons to keep an item past the retention age.
     starred = models.BooleanField(_("starred"), default=False)
@@ -109,6 +119,14 @@ class Item(models.Model):
         indexes = [
             models.Index(fields=["source", "-published_at"], name="watch_item_source_date"),
             models.Index(fields=["story", "published_at"], name="watch_item_story"),
+            models.Index(fields=["story_band0"], name="watch_item_story_band0"),
+            models.Index(fields=["story_band1"], name="watch_item_story_band1"),
+            models.Index(fields=["story_band2"], name="watch_item_story_band2"),
+            models.Index(fields=["story_band3"], name="watch_item_story_band3"),
+            models.Index(fields=["story_band4"], name="watch_item_story_band4"),
+            models.Index(fields=["story_band5"], name="watch_item_story_band5"),
+            models.Index(fields=["story_band6"], name="watch_item_story_band6"),
+            models.Index(fields=["story_band7"], name="watch_item_story_band7"),
             # The reading view's order (newest first, id to break ties), read backwards.
             models.Index(fields=["published_at", "id"], name="watch_item_stream"),
         ]

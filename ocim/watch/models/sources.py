@@ -115,6 +115,14 @@ class Source(BaseModel):
         _("fetch interval (seconds)"), default=DEFAULT_INTERVAL_SECONDS, editable=False
     )
     next_fetch_at = models.DateTimeField(_("next fetch"), null=True, blank=True, editable=False)
+    # Set when the scheduler puts the source in a fetch task, cleared when a worker is done with
+    # it: a source waiting in the queue is not queued again at the next tick.
+    enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Smoothed count of new entries per day (None until two successful fetches have been
+    # compared); the interval follows it (see ocim.watch.fetching.schedule).
+    publication_rate = models.FloatField(
+        _("new entries per day"), null=True, blank=True, editable=False
+    )
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     lease_token = models.CharField(max_length=32, blank=True, editable=False)
 
@@ -168,6 +176,8 @@ class Host(models.Model):
     robots_txt = models.TextField(blank=True)
     robots_status = models.PositiveSmallIntegerField(null=True, blank=True)
     robots_fetched_at = models.DateTimeField(null=True, blank=True)
+    # When robots.txt is read again: a day after a definite answer, an hour after a failure.
+    robots_expires_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_token = models.CharField(max_length=32, blank=True)
     # A 429 or 503 with Retry-After holds every source of the host until then.

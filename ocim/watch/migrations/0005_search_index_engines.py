@@ -48,7 +48,7 @@ def _run(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("watch", "0002_search_index")]
+    dependencies = [("watch", "0004_search_index")]
 
     operations = [
         UnaccentExtension(),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('watch', '0001_initial'),
+        ('watch', '0003_merge_20261207_0733'),
     ]
 
     operations = [

@@ -1,0 +1,262 @@
+"""Near-duplicates: the same story relayed by several sites, grouped into one ``Story``.
+
+Similarity is measured on the start of each item's text (its first ``MAX_WORDS`` words,
+folded: no case, accents or elisions; relays copy the start of a press release or dispatch and
+change the headline): the share of runs of three consecutive words that two texts have in
+common (Jaccard similarity). A MinHash signature estimates it without keeping the texts: the
+hashes of an item's word runs are spread over ``BINS`` bins and the smallest hash of each bin is
+kept (one-permutation hashing, empty bins filled from their neighbour); two texts agree on a
+bin with a probability equal to their similarity.
+
+To find candidates without comparing every pair, the signature is cut into ``BANDS`` bands of
+``ROWS`` bins, each band reduced to a key stored in an indexed column (locality-sensitive
+hashing): texts with similarity 0.8 share a band with probability 0.98, 0.6 with 0.67, 0.3 with
+0.06. One indexed query per document finds every candidate among the recent items; the
+signatures then confirm similarity ``MIN_SIMILARITY`` or more.
+
+Only items of different sources are grouped: one site posting two similar texts (a weekly
+agenda) publishes two things, not one story told twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+
+from ..models import Item, Story
+from .text import fold
+
+BINS = 32
+BANDS = 8
+ROWS = BINS // BANDS
+MIN_SIMILARITY = 0.5
+# Items first seen this long before the new one are not looked at: relays follow within days.
+WINDOW = timedelta(days=14)
+# Fewer words than this say too little to compare.
+MIN_WORDS = 12
+MAX_WORDS = 80
+
+_WORD = re.compile(r"[a-z0-9]+")
+_BIN_SHIFT = 64 - (BINS.bit_length() - 1)
+_SIGNATURE = struct.Struct(f"<{BINS}I")
+_MASK32 = 0xFFFFFFFF
+# Stable mixing of a band's values into its key (Python's hash() changes between processes).
+_PRIME = (1 << 61) - 1
+_BAND_FACTORS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)
+_word_hashes: dict[str, bytes] = {}
+_MAX_CACHED_WORDS = 200_000
+
+
+def _word_hash(word: str) -> bytes:
+    digest = _word_hashes.get(word)
+    if digest is None:
+        if len(_word_hashes) >= _MAX_CACHED_WORDS:
+            _word_hashes.clear()
+        digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+        _word_hashes[word] = digest
+    return digest
+
+
+def _rotate_lanes(data: bytes, by: int) -> bytes:
+    """Each 8-byte lane of ``data`` rotated by ``by`` bytes (a different hash per position)."""
+    rotated = bytearray(len(data))
+    for position in range(8):
+        rotated[position::8] = data[(position + by) % 8 :: 8]
+    return bytes(rotated)
+
+
+def story_words(text: str) -> list[str]:
+    """The folded words a signature is made of: the start of ``text``."""
+    return _WORD.findall(fold(text[: MAX_WORDS * 12]))[:MAX_WORDS]
+
+
+def text_signature(words: list[str]) -> bytes | None:
+    """The MinHash signature of ``words`` (``BINS`` unsigned 32-bit values, packed), or
+    ``None`` for a text too short to compare."""
+    words = words[:MAX_WORDS]
+    if len(words) < MIN_WORDS:
+        return None
+    get = _word_hashes.get
+    hashes = b"".join([get(word) or _word_hash(word) for word in words])
+    size = (len(words) - 2) * 8
+    # The hash of a run of three words: its words' hashes, rotated by their position, XORed.
+    combined = (
+        int.from_bytes(hashes[:size], "little")
+        ^ int.from_bytes(_rotate_lanes(hashes[8 : size + 8], 1), "little")
+        ^ int.from_bytes(_rotate_lanes(hashes[16 : size + 16], 2), "little")
+    ).to_bytes(size, "little")
+    values = sorted(set(struct.unpack(f"<{size // 8}Q", combined)))
+    count = len(values)
+    minimums: list[int | None] = []
+    for number in range(BINS):
+        index = bisect_left(values, number << _BIN_SHIFT)
+        if index < count and values[index] >> _BIN_SHIFT == number:
+            minimums.append(values[index] & _MASK32)
+        else:
+            minimums.append(None)
+    # An empty bin takes the value of the next filled one, shifted by the distance, so that
+    # two similar texts still agree on it.
+    filled = [value for value in minimums if value is not None]
+    if len(filled) < BINS:
+        for number in range(BINS):
+            if minimums[number] is None:
+                for distance in range(1, BINS):
+                    value = minimums[(number + distance) % BINS]
+                    if value is not None:
+                        minimums[number] = (value + distance * 0x9E3779B9) & _MASK32
+                        break
+    return _SIGNATURE.pack(*minimums)
+
+
+def signature_bands(signature: bytes) -> list[int]:
+    """The ``BANDS`` band keys of ``signature`` (31-bit, for an IntegerField)."""
+    values = _SIGNATURE.unpack(signature)
+    keys = []
+    for band in range(BANDS):
+        key = band + 1
+        for factor, value in zip(
+            _BAND_FACTORS, values[band * ROWS : band * ROWS + ROWS], strict=True
+        ):
+            key = (key * factor + value) % _PRIME
+        keys.append(key & 0x7FFFFFFF)
+    return keys
+
+
+def similarity(first: bytes, second: bytes) -> float:
+    """The share of bins on which two signatures agree (estimated Jaccard similarity)."""
+    same = sum(
+        1
+        for one, other in zip(_SIGNATURE.unpack(first), _SIGNATURE.unpack(second), strict=True)
+        if one == other
+    )
+    return same / BINS
+
+
+@dataclass
+class _Candidate:
+    pk: int
+    signature: bytes
+    story_id: int | None
+    title: str
+    first_seen_at: datetime
+
+
+def stories_assign(items: list[Item], *, source_id: int, now: datetime) -> set[int]:
+    """Before ``items`` (new, unsaved, with ``minhash`` and band keys set) are inserted, set the
+    ``story`` of those that retell a recent item of another source: that item's story, or a
+    story created for the two. Returns the ids of the stories to recount once the items are
+    saved (``stories_recount``). A bounded number of queries, whatever the number of items."""
+    signed = [item for item in items if item.minhash is not None]
+    if not signed:
+        return set()
+    band_values: list[set[int]] = [set() for _ in range(BANDS)]
+    item_bands = {}
+    for item in signed:
+        keys = [getattr(item, f"story_band{band}") for band in range(BANDS)]
+        item_bands[id(item)] = keys
+        for band, key in enumerate(keys):
+            band_values[band].add(key)
+    condition = Q()
+    for band, values in enumerate(band_values):
+        condition |= Q(**{f"story_band{band}__in": sorted(values)})
+    rows = (
+        Item.objects.filter(condition, first_seen_at__gte=now - WINDOW)
+        .exclude(source_id=source_id)
+        .values_list(
+            "pk",
+            "minhash",
+            "story_id",
+            "title",
+            "first_seen_at",
+            *(f"story_band{band}" for band in range(BANDS)),
+        )
+    )
+    candidates: dict[tuple[int, int], list[_Candidate]] = {}
+    for pk, signature, story_id, title, first_seen_at, *keys in rows:
+        if signature is None:
+            continue
+        candidate = _Candidate(pk, bytes(signature), story_id, title, first_seen_at)
+        for band, key in enumerate(keys):
+            candidates.setdefault((band, key), []).append(candidate)
+    if not candidates:
+        return set()
+
+    matches: list[tuple[Item, _Candidate]] = []
+    for item in signed:
+        best: _Candidate | None = None
+        best_similarity = MIN_SIMILARITY
+        seen = set()
+        for band, key in enumerate(item_bands[id(item)]):
+            for candidate in candidates.get((band, key), ()):
+                if candidate.pk in seen:
+                    continue
+                seen.add(candidate.pk)
+                score = similarity(item.minhash, candidate.signature)
+                if score >= best_similarity:
+                    best, best_similarity = candidate, score
+        if best is not None:
+            matches.append((item, best))
+    if not matches:
+        return set()
+
+    # Candidates without a story get a new one, claimed with a conditional UPDATE: a worker
+    # that grouped the same candidate meanwhile wins, and this one joins its story.
+    lonely = {candidate.pk: candidate for _, candidate in matches if candidate.story_id is None}
+    if lonely:
+        created = Story.objects.bulk_create(
+            Story(title=c.title or "…", first_seen_at=c.first_seen_at, last_seen_at=now)
+            for c in lonely.values()
+        )
+        claimed = dict(zip(lonely, (story.pk for story in created), strict=True))
+        Item.objects.filter(pk__in=claimed, story__isnull=True).update(
+            story_id=Case(
+                *(When(pk=pk, then=Value(story_id)) for pk, story_id in claimed.items()),
+                output_field=IntegerField(),
+            )
+        )
+        actual = dict(Item.objects.filter(pk__in=claimed).values_list("pk", "story_id"))
+        for pk, candidate in lonely.items():
+            candidate.story_id = actual.get(pk)
+        unused = set(claimed.values()) - set(actual.values())
+        if unused:
+            Story.objects.filter(pk__in=unused).delete()
+    touched = set()
+    for item, candidate in matches:
+        if candidate.story_id is not None:
+            item.story_id = candidate.story_id
+            touched.add(candidate.story_id)
+    return touched
+
+
+def stories_recount(story_ids: set[int], *, now: datetime) -> None:
+    """Refresh the item count and last sighting of the stories ``stories_assign`` touched."""
+    if not story_ids:
+        return
+    count = (
+        Item.objects.filter(story=OuterRef("pk"))
+        .order_by()
+        .values("story")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    Story.objects.filter(pk__in=story_ids).update(
+        item_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+        last_seen_at=Greatest("last_seen_at", Value(now, output_field=DateTimeField())),
+    )

@@ -1,0 +1,99 @@
+"""No source is read twice at once and no host gets two requests at once, whatever the number
+of workers: real threads, one PostgreSQL connection each, released together."""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from ocim.core.tests.servers import Reply
+from ocim.watch.fetching import source_fetch, sources_fetch
+from ocim.watch.models import Source
+
+from .builders import make_source
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL: DATABASE_URL=postgres://…"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+class InFlight:
+    """A feed that takes a moment to answer and counts the requests in flight on its server."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.current = 0
+        self.peak = 0
+
+    def answer(self, request):
+        with self.lock:
+            self.current += 1
+            self.peak = max(self.peak, self.current)
+        time.sleep(0.05)
+        with self.lock:
+            self.current -= 1
+        return Reply(200, {"Content-Type": "application/rss+xml"}, b"<rss/>")
+
+
+def run_together(function, arguments):
+    barrier = threading.Barrier(len(arguments))
+
+    def run(argument):
+        try:
+            barrier.wait(timeout=30)
+            return function(argument)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=len(arguments)) as pool:
+        return list(pool.map(run, arguments))
+
+
+def test_eight_workers_racing_for_one_source_read_it_once(loopback_server, pipeline_spy):
+    flight = InFlight()
+    loopback_server.reply("/flux.xml", flight.answer)
+    source = make_source(loopback_server.url("/flux.xml"))
+
+    results = run_together(lambda _n: source_fetch(source_id=source.pk), range(8))
+
+    assert sorted(r.outcome for r in results) == ["content"] + ["skipped"] * 7
+    assert len(loopback_server.requests_to("/flux.xml")) == 1
+    source.refresh_from_db()
+    assert (source.fetch_count, source.lease_token) == (1, "")
+
+
+def test_many_workers_over_shared_hosts_keep_one_request_per_host(
+    loopback_server_factory, pipeline_spy
+):
+    """Six fetch tasks, all given the same 30 sources on 3 hosts (as if queued several times),
+    each with 3 threads. Round after round (sources deferred by a busy host come back), every
+    source is read exactly once and no server ever has two of our requests in flight."""
+    servers = [loopback_server_factory() for _ in range(3)]
+    flights = [InFlight() for _ in servers]
+    ids = []
+    for server, flight in zip(servers, flights, strict=True):
+        for number in range(10):
+            server.reply(f"/flux{number}.xml", flight.answer)
+            ids.append(make_source(server.url(f"/flux{number}.xml")).pk)
+
+    for _round in range(20):
+        run_together(lambda _n: sources_fetch(ids, threads=3), range(6))
+        if not Source.objects.filter(last_fetch_at__isnull=True).exists():
+            break
+        # What a busy host deferred comes back at the next tick.
+        Source.objects.filter(last_fetch_at__isnull=True).update(next_fetch_at=timezone.now())
+
+    assert not Source.objects.filter(last_fetch_at__isnull=True).exists()
+    for server in servers:
+        paths = [request.path for request in server.requests if request.path != "/robots.txt"]
+        assert sorted(paths) == sorted(f"/flux{n}.xml" for n in range(10))
+        assert len(server.requests_to("/robots.txt")) == 1
+    assert [flight.peak for flight in flights] == [1, 1, 1]
+    assert set(Source.objects.values_list("fetch_count", "lease_token")) == {(1, "")}

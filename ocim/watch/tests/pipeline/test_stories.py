@@ -1,0 +1,129 @@
+"""Near-duplicates: a story relayed by several sites becomes one Story that keeps every item
+and so every source; unrelated texts, and similar texts of one site, stay apart."""
+
+from datetime import timedelta
+
+import pytest
+
+from ocim.watch.models import Item, Story
+from ocim.watch.pipeline.ingest import source_document_ingest
+from ocim.watch.pipeline.stories import (
+    MIN_SIMILARITY,
+    signature_bands,
+    similarity,
+    story_words,
+    text_signature,
+)
+
+from .support import FETCHED_AT, rss, rss_item, source_make
+
+PRESS_RELEASE = (
+    "Le Muséum d'histoire naturelle de Toulouse inaugure le 14 mars une galerie consacrée aux "
+    "minéraux et aux météorites. Plus de trois cents pièces, dont une météorite tombée dans le "
+    "Lot en 1890, y sont présentées avec des dispositifs tactiles conçus avec des associations "
+    "de personnes aveugles. Des ateliers accueilleront les classes du primaire chaque mercredi, "
+    "et une conférence sur la formation du système solaire ouvrira la saison."
+)
+OTHER_NEWS = (
+    "L'Observatoire de Haute-Provence ouvre ses coupoles au public tout l'été : des soirées "
+    "d'observation du ciel sont proposées chaque vendredi, avec un planétarium itinérant pour "
+    "les familles et une exposition de photographies de nébuleuses prises par des amateurs."
+)
+
+
+def signature(text: str) -> bytes:
+    return text_signature(story_words(text))
+
+
+@pytest.mark.parametrize(
+    "relay",
+    [
+        PRESS_RELEASE,
+        PRESS_RELEASE.replace("Plus de trois cents", "Près de 300"),
+        "Communiqué. " + PRESS_RELEASE,
+        PRESS_RELEASE.rsplit(".", 2)[0],
+        PRESS_RELEASE.replace("Plus de trois cents", "Près de 300").replace(
+            "chaque mercredi", "le mercredi"
+        ),
+        PRESS_RELEASE.upper().replace("É", "E"),
+    ],
+    ids=["same", "one-phrase", "intro", "cut", "two-edits", "case-accents"],
+)
+def test_relays_are_similar_and_share_a_band(relay):
+    original, copy = signature(PRESS_RELEASE), signature(relay)
+    assert similarity(original, copy) >= MIN_SIMILARITY
+    assert set(enumerate(signature_bands(original))) & set(enumerate(signature_bands(copy)))
+
+
+def test_other_texts_are_not_similar():
+    assert similarity(signature(PRESS_RELEASE), signature(OTHER_NEWS)) < 0.2
+    assert not set(enumerate(signature_bands(signature(PRESS_RELEASE)))) & set(
+        enumerate(signature_bands(signature(OTHER_NEWS)))
+    )
+    assert text_signature(story_words("Trop peu de mots pour juger.")) is None
+
+
+def _ingest(source, items, *, at=FETCHED_AT):
+    return source_document_ingest(
+        source=source,
+        body=rss(items),
+        content_type="application/rss+xml",
+        encoding=None,
+        final_url=source.url,
+        fetched_at=at,
+    )
+
+
+@pytest.mark.django_db
+def test_a_story_relayed_by_three_sites_is_one_story_with_every_source():
+    museum, press, network = source_make(), source_make(), source_make()
+    _ingest(
+        museum, [rss_item(1, link="https://museum.example.org/galerie", description=PRESS_RELEASE)]
+    )
+    report = _ingest(
+        press,
+        [
+            rss_item(
+                1,
+                title="Toulouse : une galerie des minéraux",
+                link="https://journal.example.org/toulouse/galerie",
+                description=PRESS_RELEASE.replace("Plus de trois cents", "Près de 300"),
+            ),
+            rss_item(2, link="https://journal.example.org/ohp", description=OTHER_NEWS),
+        ],
+        at=FETCHED_AT + timedelta(hours=5),
+    )
+    assert report.stories_joined == 1
+    story = Story.objects.get()
+    assert story.item_count == 2
+    assert story.title == "Actualité 1"
+    _ingest(
+        network,
+        [rss_item(7, link="https://reseau.example.org/relais", description=PRESS_RELEASE)],
+        at=FETCHED_AT + timedelta(days=2),
+    )
+    story.refresh_from_db()
+    assert story.item_count == 3
+    assert story.last_seen_at == FETCHED_AT + timedelta(days=2)
+    sources = set(Item.objects.filter(story=story).values_list("sightings__source", flat=True))
+    assert sources == {museum.pk, press.pk, network.pk}
+    assert Item.objects.get(url="https://journal.example.org/ohp").story is None
+
+
+@pytest.mark.django_db
+def test_similar_texts_of_one_site_or_old_items_are_not_grouped():
+    museum, press = source_make(), source_make()
+    _ingest(
+        museum,
+        [
+            rss_item(1, link="https://museum.example.org/a", description=PRESS_RELEASE),
+            rss_item(2, link="https://museum.example.org/b", description=PRESS_RELEASE + " Bis."),
+        ],
+    )
+    assert not Story.objects.exists()
+    _ingest(
+        press,
+        [rss_item(1, link="https://journal.example.org/x", description=PRESS_RELEASE)],
+        at=FETCHED_AT + timedelta(days=30),
+    )
+    assert not Story.objects.exists()

@@ -24,6 +24,8 @@ from .models import (
     SourceState,
 )
 from .opml import MAX_BYTES as OPML_MAX_BYTES
+from .pipeline.errors import ExtractionRulesError
+from .pipeline.pages import extraction_rules_clean
 from .selectors import HEALTH_SORTS, HealthFilters, HealthProblem, ItemFilters, Kept
 from .services import SourceError, source_language_clean, source_url_clean
 
@@ -77,19 +79,19 @@ class SourceForm(WagtailAdminModelForm):
         label=_("Each item"),
         required=False,
         max_length=500,
-        help_text=_("Finds each item on the page, e.g. article.news"),
+        help_text=_("Finds each item on the page (required), e.g. article.news"),
     )
     rules_title = forms.CharField(
         label=_("Its title"),
         required=False,
         max_length=500,
-        help_text=_("Inside the item, e.g. h2"),
+        help_text=_("Inside the item, e.g. h2 (a title or a link is required)"),
     )
     rules_link = forms.CharField(
         label=_("Its link"),
         required=False,
         max_length=500,
-        help_text=_("Inside the item, an element with an href, e.g. a"),
+        help_text=_("Inside the item, an element with an href, e.g. h2 a (or ./h2/a/@href)"),
     )
     rules_date = forms.CharField(
         label=_("Its date"), required=False, max_length=500, help_text=_("e.g. time")
@@ -184,16 +186,12 @@ class SourceForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") == SourceKind.PAGE:
-            missing = [
-                name
-                for name in ("item", "link")
-                if not (cleaned.get(f"rules_{name}") or "").strip()
-            ]
-            for name in missing:
-                self.add_error(
-                    f"rules_{name}",
-                    _("A web page without a feed needs this rule to find its items."),
-                )
+            try:
+                extraction_rules_clean(self.extraction_rules())
+            except ExtractionRulesError as error:
+                for key, message in (error.extra.get("errors") or {}).items():
+                    field = f"rules_{key}" if f"rules_{key}" in self.fields else None
+                    self.add_error(field, str(message))
         region, department = cleaned.get("region"), cleaned.get("department")
         if region and department and department.region_id != region.pk:
             self.add_error(

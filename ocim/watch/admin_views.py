@@ -13,6 +13,7 @@ import re
 
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -34,8 +35,10 @@ from ocim.inventory.selectors import actor_family_list
 
 from . import selectors, services
 from .admin_forms import HealthFilterForm, ItemFilterForm, OpmlExportForm, OpmlImportForm
+from .fetching import fetch_error_message, source_reset, source_retry_now
 from .models import Source, SourceState
 from .opml import OpmlFileError, opml_write
+from .selectors import share_304_expression
 
 URL_NAMESPACE = "watch"
 SOURCES_NAMESPACE = "watch_sources"
@@ -218,6 +221,10 @@ class SourceHealthView(WatchView):
         sources = selectors.sources_health(filters, sort=sort).prefetch_related("categories")
         paginator = WagtailPaginator(sources, HEALTH_PAGE_SIZE)
         page, page_range = _page(paginator, request.GET.get("p"))
+        for source in page.object_list:
+            source.error_message = (
+                fetch_error_message(source.last_error_code) if source.last_error_code else ""
+            )
         return self.render(
             self.template_name,
             form=form,
@@ -250,6 +257,87 @@ class SourceHealthView(WatchView):
                 }
             )
         return columns
+
+
+class SourceHealthDetailView(WatchView):
+    """One source's health record and the fetcher's log of its latest reads."""
+
+    permission = "watch.view_source"
+    page_title = gettext_lazy("Source health")
+    header_icon = "clipboard-list"
+    template_name = "watch/admin/health_source.html"
+
+    def get(self, request, pk):
+        self.source = get_object_or_404(
+            Source.objects.annotate(share_304=share_304_expression()), pk=pk
+        )
+        return self.render(
+            self.template_name,
+            source=self.source,
+            interval_minutes=self.source.interval_seconds // 60,
+            error_message=(
+                fetch_error_message(self.source.last_error_code)
+                if self.source.last_error_code
+                else ""
+            ),
+            log=[
+                (entry, fetch_error_message(entry.error_code) if entry.error_code else "")
+                for entry in selectors.source_fetch_log(self.source)
+            ],
+            can_edit=request.user.has_perm("watch.change_source"),
+            next_url=request.get_full_path(),
+            suspended=SourceState.SUSPENDED,
+            paused=SourceState.PAUSED,
+        )
+
+    def get_page_subtitle(self):
+        source = getattr(self, "source", None)
+        return str(source) if source is not None else ""
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("watch_health:index"), "label": _("Source health")},
+            {"url": "", "label": self.get_page_subtitle()},
+        ]
+
+
+class SourceActionView(WatchView):
+    """POST: one of the fetcher's staff actions on a source, then back where the curator was."""
+
+    permission = "watch.change_source"
+    action = None  # the service: (source=…, actor=…) -> Source
+    success_message = ""
+
+    def get(self, request, pk):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        source = get_object_or_404(Source, pk=pk)
+        try:
+            type(self).action(source=source, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, self.success_message % {"title": source.title})
+        target = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("watch_health:source", args=[pk])
+        return HttpResponseRedirect(target)
+
+
+class SourceResetView(SourceActionView):
+    action = staticmethod(source_reset)
+    success_message = gettext_lazy(
+        "“%(title)s”: errors and counters cleared; it will be read again soon."
+    )
+
+
+class SourceRetryView(SourceActionView):
+    action = staticmethod(source_retry_now)
+    success_message = gettext_lazy("“%(title)s” will be read as soon as a worker is free.")
 
 
 # --- Sources (create, edit, delete through the services) -------------------------------------

@@ -9,11 +9,10 @@ class WatchConfig(AppConfig):
 
     def ready(self):
         # Periodic jobs declared by this app (fetch scheduling, full texts, fetch log).
-        from . import jobs  # noqa: F401
-
         # The latest items about an actor, on its public page (the inventory asks the modules).
         from ocim.inventory.related import related_provider_register
 
+        from . import jobs  # noqa: F401
         from .related import RELATED_KEY, actor_watch_items
 
         related_provider_register(RELATED_KEY, actor_watch_items)

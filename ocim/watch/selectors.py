@@ -32,6 +32,7 @@ from ocim.core.models import Concept
 from ocim.core.selectors import concept_descendant_ids
 
 from .models import (
+    FetchLog,
     Item,
     ItemConcept,
     ItemSighting,
@@ -269,7 +270,7 @@ HEALTH_SORTS = {
 DEFAULT_HEALTH_SORT = "-errors"
 
 
-def _share_304():
+def share_304_expression():
     return Case(
         When(fetch_count=0, then=Value(None)),
         default=Cast(F("not_modified_count"), FloatField()) / Cast(F("fetch_count"), FloatField()),
@@ -281,7 +282,7 @@ def sources_health(filters: HealthFilters, *, sort: str = DEFAULT_HEALTH_SORT) -
     """The sources with their health record, filtered and sorted (``sort`` is a key of
     ``HEALTH_SORTS``, "-" in front for descending; unknown keys fall back to the default).
     Annotated: ``share_304`` (answers 304 / fetches, None before the first fetch)."""
-    sources = Source.objects.annotate(share_304=_share_304())
+    sources = Source.objects.annotate(share_304=share_304_expression())
     if filters.q:
         sources = sources.filter(Q(title__icontains=filters.q) | Q(url__icontains=filters.q))
     if filters.state:
@@ -334,6 +335,15 @@ def sources_health_summary() -> HealthSummary:
         never_fetched=Count("pk", filter=Q(last_fetch_at__isnull=True)),
     )
     return HealthSummary(**counts)
+
+
+FETCH_LOG_LIMIT = 50
+
+
+def source_fetch_log(source: Source, *, limit: int = FETCH_LOG_LIMIT) -> list[FetchLog]:
+    """The latest attempts to read ``source`` (the fetcher's log, kept a few days), newest
+    first."""
+    return list(FetchLog.objects.filter(source=source).order_by("-started_at", "-id")[:limit])
 
 
 # --- OPML export -----------------------------------------------------------------------------

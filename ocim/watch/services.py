@@ -23,8 +23,11 @@ from ocim.core.errors import ApplicationError, ConflictError
 from ocim.core.fetch import FetchError, literal_address, parse_url
 from ocim.core.fetch.addresses import HostError, refusal
 
+from .fetching import source_reset
 from .models import Item, ItemSighting, Source, SourceCategory, SourceKind, SourceState
 from .opml import OpmlFeed, opml_read
+from .pipeline.errors import ExtractionRulesError
+from .pipeline.pages import extraction_rules_clean
 
 URL_MAX_LENGTH = Source._meta.get_field("url").max_length
 TITLE_MAX_LENGTH = Source._meta.get_field("title").max_length
@@ -109,16 +112,23 @@ def source_language_clean(value: str) -> str:
 
 
 def source_extraction_rules_clean(kind: str, rules) -> dict:
-    """The extraction rules a source keeps: none for a feed; for a web page, a JSON object
-    naming at least how to find the items and their links."""
+    """The extraction rules a source keeps: none for a feed; for a web page, the rules as the
+    pipeline validates and normalises them (``pipeline.pages.extraction_rules_clean``: each
+    selector must compile with its engine). Raises ``SourceError`` whose ``extra["errors"]``
+    maps each faulty rule to its message."""
     if kind != SourceKind.PAGE:
         return {}
-    if not isinstance(rules, dict) or not rules:
+    if not rules:
         raise SourceError(
             _("A web page without a feed needs extraction rules (how to find its items)."),
             field="extraction_rules",
         )
-    return rules
+    try:
+        return extraction_rules_clean(rules)
+    except ExtractionRulesError as error:
+        raise SourceError(
+            error.message, field="extraction_rules", extra={"errors": error.extra.get("errors")}
+        ) from error
 
 
 def _source_clean(source: Source) -> None:
@@ -154,7 +164,9 @@ def _snapshot(source: Source) -> dict:
 
 
 def _state_apply(source: Source, before: dict | None, *, now: dt.datetime) -> str | None:
-    """Record a change of state made by a curator; returns the audit verb."""
+    """Record a change of state made by a curator; returns what happened ("paused",
+    "resumed", "reset" for a source paused automatically that the fetcher's reset resumes,
+    or None)."""
     old_state = before["state"] if before else None
     if source.state == old_state:
         return None
@@ -164,12 +176,25 @@ def _state_apply(source: Source, before: dict | None, *, now: dt.datetime) -> st
             _("A source is paused automatically by the fetcher, not by hand: pause it instead."),
             field="state",
         )
+    if old_state == SourceState.SUSPENDED and source.state == SourceState.ACTIVE:
+        # Resumed by the fetcher's reset (errors cleared, read again soon), after the save.
+        source.state = SourceState.SUSPENDED
+        return "reset"
     source.state_changed_at = now
     if source.state == SourceState.ACTIVE:
         source.state_reason = ""
         source.next_fetch_at = now
         return "resumed" if old_state else None
     return "paused"
+
+
+# Columns a curator's save writes on an existing source: the fetcher writes the others at any
+# time (leases, validators, health), and a form loaded a moment ago must not overwrite them.
+_SAVED_FIELDS = (
+    *EDITABLE_FIELDS,
+    "state_changed_at",
+    "updated_at",
+)
 
 
 @transaction.atomic
@@ -184,10 +209,14 @@ def source_save(
     ``concepts`` when given (None keeps them).
 
     Rules: the address must be one the fetcher may read (``source_url_clean``) and not already
-    watched; a web page needs extraction rules; the region follows the department; a curator
-    may pause or resume a source, never suspend it (the fetcher does after failures). A new or
-    resumed source is due at once. Audited (``watch.source.created``, ``.changed``,
-    ``.paused``, ``.resumed``). Raises ``SourceError`` (nothing written)."""
+    watched; a web page needs valid extraction rules; the region follows the department; a
+    curator may pause or resume a source, never suspend it (the fetcher does after failures);
+    resuming a source paused automatically is the fetcher's reset (``source_reset``: errors
+    cleared). A new or resumed source, or one whose address changed, is due at once (a new
+    address also forgets the conditional-GET validators of the old one). Only the columns a
+    curator edits are written: the fetcher's, written meanwhile, stay. Audited
+    (``watch.source.created``, ``.changed``, ``.paused``, ``.resumed``, ``.reset``). Raises
+    ``SourceError`` (nothing written)."""
     now = timezone.now()
     before = None
     if source.pk:
@@ -195,14 +224,24 @@ def source_save(
         before = _snapshot(stored) if stored is not None else None
     _source_clean(source)
     verb = _state_apply(source, before, now=now)
-    created = source.pk is None
+    created = before is None
+    fields = list(_SAVED_FIELDS)
     if created:
         source.next_fetch_at = now
         if source.state != SourceState.ACTIVE:
             source.state_changed_at = now
+    elif verb == "resumed":
+        fields.append("next_fetch_at")
+    if not created and before["url"] != source.url:
+        source.etag = source.last_modified = ""
+        source.next_fetch_at = now
+        fields += ["etag", "last_modified", "next_fetch_at"]
     try:
         with transaction.atomic():
-            source.save()
+            if created:
+                source.save()
+            else:
+                source.save(update_fields=sorted(set(fields)))
     except IntegrityError as error:
         # Another curator saved the same address meanwhile (the unique constraint decides).
         raise SourceError(
@@ -216,12 +255,16 @@ def source_save(
         audit_log(action="watch.source.created", actor=user, obj=source, data={"url": source.url})
     else:
         after = _snapshot(source)
-        changed = sorted(key for key in EDITABLE_FIELDS if before and before[key] != after[key])
+        changed = sorted(key for key in EDITABLE_FIELDS if before[key] != after[key])
+        if verb == "reset":
+            changed = sorted({*changed, "state"})
         if changed or categories is not None or concepts is not None:
             audit_log(
                 action="watch.source.changed", actor=user, obj=source, data={"fields": changed}
             )
-    if verb:
+    if verb == "reset":
+        source_reset(source=source, actor=user)
+    elif verb:
         audit_log(
             action=f"watch.source.{verb}",
             actor=user,

@@ -29,8 +29,11 @@ from .admin_views import (
     SourceCreateView,
     SourceDeleteView,
     SourceEditView,
+    SourceHealthDetailView,
     SourceHealthView,
     SourceIndexView,
+    SourceResetView,
+    SourceRetryView,
 )
 from .models import ClassificationRule, Source, SourceCategory, SourceState
 
@@ -74,7 +77,12 @@ class HealthViewSet(_PermissionViewSet):
     permission = "watch.view_source"
 
     def get_urlpatterns(self):
-        return [path("", SourceHealthView.as_view(), name="index")]
+        return [
+            path("", SourceHealthView.as_view(), name="index"),
+            path("<int:pk>/", SourceHealthDetailView.as_view(), name="source"),
+            path("<int:pk>/reset/", SourceResetView.as_view(), name="reset"),
+            path("<int:pk>/retry/", SourceRetryView.as_view(), name="retry"),
+        ]
 
 
 class OpmlViewSet(_PermissionViewSet):

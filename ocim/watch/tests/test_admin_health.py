@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ocim.watch.models import Source, SourceState
+from ocim.core.models import AuditLogEntry
+from ocim.watch.models import FetchLog, FetchOutcome, Source, SourceState
 
 from .admin_builders import SourceFactory, user_with_role
 
@@ -90,3 +91,71 @@ def test_the_page_runs_a_constant_number_of_queries(
 def test_staff_without_the_role_are_refused(client, sources):
     client.force_login(user_with_role("editor"))
     assert client.get(HEALTH).status_code == 403
+
+
+def test_reset_and_retry_call_the_fetchers_services(
+    curator_client, sources, django_capture_on_commit_callbacks
+):
+    _healthy, broken = sources
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = curator_client.post(
+            f"/admin/watch/health/{broken.pk}/reset/", {"next": HEALTH + "?problem=errors"}
+        )
+    assert response.status_code == 302 and response["Location"] == HEALTH + "?problem=errors"
+    assert callbacks, "the reset queues a read of the source"
+    broken.refresh_from_db()
+    assert broken.state == SourceState.ACTIVE and broken.consecutive_errors == 0
+    assert AuditLogEntry.objects.filter(action="watch.source.reset").exists()
+
+    paused = SourceFactory(title="En pause", state=SourceState.PAUSED)
+    response = curator_client.post(f"/admin/watch/health/{paused.pk}/retry/", follow=True)
+    assert response.status_code == 200
+    assert "paused by staff" in response.content.decode() or "suspendue par" in (
+        response.content.decode()
+    )
+    assert not AuditLogEntry.objects.filter(action="watch.source.retried").exists()
+    response = curator_client.post(
+        f"/admin/watch/health/{broken.pk}/retry/", {"next": "https://ailleurs.exemple.com/"}
+    )
+    assert response["Location"] == f"/admin/watch/health/{broken.pk}/"
+    assert AuditLogEntry.objects.filter(action="watch.source.retried").exists()
+    assert curator_client.get(f"/admin/watch/health/{broken.pk}/retry/").status_code == 405
+
+
+def test_a_source_shows_its_record_and_the_fetchers_log(curator_client, sources):
+    _healthy, broken = sources
+    now = timezone.now()
+    FetchLog.objects.create(
+        source=broken,
+        started_at=now,
+        duration_ms=1200,
+        outcome=FetchOutcome.ERROR,
+        status_code=503,
+        error_code="server_error",
+        detail="HTTP 503",
+    )
+    FetchLog.objects.create(
+        source=broken,
+        started_at=now - dt.timedelta(hours=1),
+        duration_ms=80,
+        outcome=FetchOutcome.CONTENT,
+        status_code=200,
+        bytes_received=20480,
+        new_entries=4,
+    )
+    response = curator_client.get(f"/admin/watch/health/{broken.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Suspendue après 10 erreurs consécutives" in html
+    assert ("1200 ms" in html and "20,0" in html) or "20.0" in html
+    assert html.index("server_error") < html.index("80 ms")
+
+
+def test_other_staff_cannot_reset_or_retry(client, sources):
+    _healthy, broken = sources
+    client.force_login(user_with_role("editor"))
+    assert client.post(f"/admin/watch/health/{broken.pk}/reset/").status_code == 403
+    assert client.post(f"/admin/watch/health/{broken.pk}/retry/").status_code == 403
+    assert client.get(f"/admin/watch/health/{broken.pk}/").status_code == 403
+    broken.refresh_from_db()
+    assert broken.state == SourceState.SUSPENDED

@@ -105,10 +105,21 @@ def test_creating_a_source_goes_through_the_service(curator_client, curator):
         ({"url": "javascript:alert(1)"}, "url", "Only http and https addresses can be fetched."),
         ({"title": ""}, "title", "This field is required."),
         ({"language": "français"}, "language", "“français” is not a language code (fr, en, de…)."),
+        ({"kind": "page", "rules_link": "a"}, "rules_item", "The item selector is required."),
         (
-            {"kind": "page"},
+            {"kind": "page", "rules_item": "article[", "rules_link": "a"},
             "rules_item",
-            "A web page without a feed needs this rule to find its items.",
+            "This is not a valid CSS selector.",
+        ),
+        (
+            {"kind": "page", "rules_engine": "xpath", "rules_item": "//div[", "rules_link": "a"},
+            "rules_item",
+            "This is not a valid XPath expression.",
+        ),
+        (
+            {"kind": "page", "rules_item": "article"},
+            "rules_link",
+            "Give a selector for the link or for the title of each item.",
         ),
         ({"state": "suspended"}, "state", None),
     ],
@@ -182,8 +193,9 @@ def test_pausing_from_the_form_is_recorded_with_its_reason(curator_client):
     assert AuditLogEntry.objects.filter(action="watch.source.paused").exists()
 
 
-def test_a_suspended_source_shows_its_state_and_can_be_resumed(curator_client):
+def test_a_suspended_source_is_resumed_by_the_fetchers_reset(curator_client):
     source = SourceFactory(state=SourceState.SUSPENDED, state_reason="Trop d'erreurs")
+    Source.objects.filter(pk=source.pk).update(consecutive_errors=12, last_error_code="gone")
     html = curator_client.get(url("edit", source.pk)).content.decode()
     assert str(SourceState.SUSPENDED.label) in html
     response = curator_client.post(
@@ -192,6 +204,8 @@ def test_a_suspended_source_shows_its_state_and_can_be_resumed(curator_client):
     assert response.status_code == 302
     source.refresh_from_db()
     assert source.state == SourceState.ACTIVE and source.state_reason == ""
+    assert (source.consecutive_errors, source.last_error_code) == (0, "")
+    assert AuditLogEntry.objects.filter(action="watch.source.reset").exists()
 
 
 def test_the_list_searches_titles_and_addresses_and_filters_by_state(curator_client):

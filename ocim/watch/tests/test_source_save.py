@@ -1,6 +1,8 @@
 """``services.source_save``: curators create and edit sources; the address must be one the
 fetcher may read, a web page needs extraction rules, pausing and resuming are recorded."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone, translation
 
@@ -94,13 +96,60 @@ def test_the_same_address_is_not_watched_twice(user):
     assert Source.objects.get() == existing
 
 
-def test_a_web_page_needs_extraction_rules_and_a_feed_keeps_none(user):
+def test_a_web_page_needs_valid_extraction_rules_and_a_feed_keeps_none(user):
     with pytest.raises(SourceError) as caught:
         source_save(new_source(kind=SourceKind.PAGE, extraction_rules={}), user=user)
     assert caught.value.field == "extraction_rules"
+    with pytest.raises(SourceError) as caught:
+        source_save(
+            new_source(kind=SourceKind.PAGE, extraction_rules={"engine": "css", "item": "a["}),
+            user=user,
+        )
+    assert set(caught.value.extra["errors"]) == {"item", "link"}
     assert not Source.objects.exists()
-    feed = source_save(new_source(extraction_rules={"item": "article"}), user=user)
+    page = source_save(
+        new_source(
+            kind=SourceKind.PAGE,
+            extraction_rules={"engine": "css", "item": " article ", "link": "a", "date": ""},
+        ),
+        user=user,
+    )
+    assert page.extraction_rules == {"engine": "css", "item": "article", "link": "a"}
+    feed = source_save(
+        new_source(url="https://autre.exemple.fr/rss", extraction_rules={"item": "article"}),
+        user=user,
+    )
     assert feed.extraction_rules == {}
+
+
+def test_an_edit_leaves_what_the_fetcher_wrote_meanwhile(user):
+    source = source_save(new_source(), user=user)
+    form_copy = Source.objects.get(pk=source.pk)  # loaded by the form
+    Source.objects.filter(pk=source.pk).update(
+        etag='"v2"', consecutive_errors=2, lease_token="worker-1", fetch_count=7
+    )
+    form_copy.title = "Nouveau titre"
+    source_save(form_copy, user=user)
+    stored = Source.objects.get(pk=source.pk)
+    assert stored.title == "Nouveau titre"
+    assert (stored.etag, stored.consecutive_errors, stored.lease_token, stored.fetch_count) == (
+        '"v2"',
+        2,
+        "worker-1",
+        7,
+    )
+
+
+def test_a_new_address_forgets_the_old_validators_and_is_due(user):
+    source = source_save(new_source(), user=user)
+    later = timezone.now() + dt.timedelta(hours=5)
+    Source.objects.filter(pk=source.pk).update(etag='"v1"', last_modified="x", next_fetch_at=later)
+    source.refresh_from_db()
+    source.url = "https://museum.exemple.fr/nouveau-flux.xml"
+    source_save(source, user=user)
+    stored = Source.objects.get(pk=source.pk)
+    assert (stored.etag, stored.last_modified) == ("", "")
+    assert stored.next_fetch_at <= timezone.now()
 
 
 def test_a_department_outside_the_region_is_refused(user):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from .filters import ActorFilters
-from .models import Actor
+from .models import Actor, ActorFamily
 
 
 def actors_filtered(filters: ActorFilters, queryset: QuerySet[Actor] | None = None) -> QuerySet:
@@ -52,7 +52,7 @@ def actor_family_terms() -> dict[int, list[str]]:
     """Each actor family's id with the words that name it: its French and English names and
     those of its types ("Parc zoologique, aquarium" gives both terms), for the watch's
     classifier."""
-    from .models import ActorFamily, ActorType
+    from .models import ActorType
 
     terms: dict[int, list[str]] = {}
     for pk, name_fr, name_en in ActorFamily.objects.values_list("pk", "name_fr", "name_en"):
@@ -65,3 +65,8 @@ def actor_family_terms() -> dict[int, list[str]]:
                 part.strip() for part in name.split(",") if part.strip()
             )
     return terms
+
+
+def actor_family_list() -> QuerySet[ActorFamily]:
+    """The actor families in their display order (for other modules' filters)."""
+    return ActorFamily.objects.order_by("sort_order", "name_fr")

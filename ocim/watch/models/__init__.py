@@ -1,6 +1,7 @@
 from .fetching import FetchLog, FetchOutcome, FullTextFetch
 from .items import ConceptOrigin, Item, ItemConcept, ItemSighting, Story
 from .rules import ClassificationRule, ConditionField, ConditionOperator, RuleCondition, RuleMatch
+from .search import ItemSearchIndex
 from .sources import (
     DEFAULT_INTERVAL_SECONDS,
     MAX_INTERVAL_SECONDS,
@@ -26,6 +27,7 @@ __all__ = [
     "Host",
     "Item",
     "ItemConcept",
+    "ItemSearchIndex",
     "ItemSighting",
     "RuleCondition",
     "RuleMatch",

@@ -127,6 +127,8 @@ class Item(models.Model):
             models.Index(fields=["story_band5"], name="watch_item_story_band5"),
             models.Index(fields=["story_band6"], name="watch_item_story_band6"),
             models.Index(fields=["story_band7"], name="watch_item_story_band7"),
+            # The reading view's order (newest first, id to break ties), read backwards.
+            models.Index(fields=["published_at", "id"], name="watch_item_stream"),
         ]
 
     def __str__(self):

@@ -1,0 +1,489 @@
+"""Admin views of the watch: the staff reading view (stream, item detail, star and curate), the
+sources' health, the sources' create/edit/delete views (saved through the services) and the
+OPML import and export.
+
+Every view checks its permission itself and answers 403 when refused (anonymous people are
+sent to the login page by the admin's own URL wrapper). Domain errors of the services become
+form errors or messages, never a server error.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from wagtail.admin import messages
+from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from ocim.core.errors import ApplicationError
+from ocim.core.models import Concept
+from ocim.core.sanitiser import sanitise_html
+from ocim.core.selectors import department_list, region_list
+from ocim.inventory.selectors import actor_family_list
+
+from . import selectors, services
+from .admin_forms import HealthFilterForm, ItemFilterForm, OpmlExportForm, OpmlImportForm
+from .fetching import fetch_error_message, source_reset, source_retry_now
+from .models import Source, SourceState
+from .opml import OpmlFileError, opml_write
+from .selectors import share_304_expression
+
+URL_NAMESPACE = "watch"
+SOURCES_NAMESPACE = "watch_sources"
+STREAM_PAGE_SIZE = 30
+HEALTH_PAGE_SIZE = 50
+MARKS = ("starred", "curated")
+# Feed images are not shown in the back office: the CSP forbids other origins, and loading
+# them would tell the feed's site who reads it.
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+
+
+def _url(name: str, *args) -> str:
+    return reverse(f"{URL_NAMESPACE}:{name}", args=args)
+
+
+class WatchView(WagtailAdminTemplateMixin, View):
+    """A back-office view of the watch, refused (403) without ``permission``."""
+
+    permission = "watch.view_item"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            return self.forbidden()
+        return super().dispatch(request, *args, **kwargs)
+
+    def forbidden(self) -> TemplateResponse:
+        # A real 403 (Wagtail's own views redirect to the dashboard instead): the refusal is
+        # explicit, for people and for tests.
+        context = self.get_context_data()
+        context["header_title"] = context["page_title"] = _("Access denied")
+        return TemplateResponse(self.request, "watch/admin/forbidden.html", context, status=403)
+
+    def render(self, template: str, status: int = 200, **context) -> TemplateResponse:
+        return TemplateResponse(
+            self.request, template, self.get_context_data(**context), status=status
+        )
+
+
+def _page(paginator: WagtailPaginator, number):
+    page = paginator.get_page(number)
+    return page, list(paginator.get_elided_page_range(page.number))
+
+
+# --- Reading view ----------------------------------------------------------------------------
+
+
+class ItemStreamView(WatchView):
+    """The stream of items, newest first, with its filters and search."""
+
+    page_title = gettext_lazy("Reading")
+    header_icon = "doc-full"
+    template_name = "watch/admin/stream.html"
+
+    def get(self, request):
+        form = ItemFilterForm(
+            request.GET or None,
+            concepts=Concept.objects.order_by("label_fr"),
+            families=actor_family_list(),
+            regions=region_list(),
+            departments=department_list(),
+        )
+        filters = form.filters()
+        story = selectors.story_get(filters.story) if filters.story else None
+        paginator = WagtailPaginator(selectors.item_stream(filters), STREAM_PAGE_SIZE)
+        page, page_range = _page(paginator, request.GET.get("p"))
+        return self.render(
+            self.template_name,
+            form=form,
+            filters=filters,
+            story=story,
+            page_obj=page,
+            items=page.object_list,
+            elided_page_range=page_range,
+            can_mark=request.user.has_perm("watch.change_item"),
+            next_url=request.get_full_path(),
+        )
+
+
+class ItemDetailView(WatchView):
+    page_title = gettext_lazy("Item")
+    header_icon = "doc-full"
+    template_name = "watch/admin/item.html"
+
+    def get(self, request, pk):
+        detail = selectors.item_detail(pk)
+        if detail is None:
+            raise Http404
+        self.item = detail.item
+        item = detail.item
+        content = item.content_html or item.summary_html
+        return self.render(
+            self.template_name,
+            detail=detail,
+            item=item,
+            # Sanitised when stored; sanitised again here, whatever wrote the row.
+            content=mark_safe(_IMAGE.sub("", sanitise_html(content))),
+            can_mark=request.user.has_perm("watch.change_item"),
+            next_url=request.get_full_path(),
+        )
+
+    def get_page_subtitle(self):
+        item = getattr(self, "item", None)
+        return str(item)[:120] if item is not None else ""
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": _url("stream"), "label": _("Reading")},
+            {"url": "", "label": self.get_page_subtitle() or _("Item")},
+        ]
+
+
+class ItemMarkView(WatchView):
+    """POST: set or clear an item's star or curated mark, then go back where the curator was."""
+
+    permission = "watch.change_item"
+
+    def get(self, request, pk):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        detail_item = selectors.item_detail(pk)
+        if detail_item is None:
+            raise Http404
+        mark = request.POST.get("mark")
+        value = request.POST.get("value")
+        if mark not in MARKS or value not in ("0", "1"):
+            messages.error(request, _("This action is not known."))
+        else:
+            item = detail_item.item
+            changed = services.item_mark(item, mark=mark, value=value == "1", user=request.user)
+            if changed:
+                messages.success(request, _mark_message(mark, value == "1", item))
+        target = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = _url("item", pk)
+        return HttpResponseRedirect(target)
+
+
+def _mark_message(mark: str, value: bool, item) -> str:
+    title = str(item)[:120]
+    if mark == "starred":
+        return (_("“%(title)s” starred.") if value else _("Star removed from “%(title)s”.")) % {
+            "title": title
+        }
+    return (
+        _("“%(title)s” marked as curated.") if value else _("“%(title)s” no longer curated.")
+    ) % {"title": title}
+
+
+# --- Sources' health -------------------------------------------------------------------------
+
+
+class SourceHealthView(WatchView):
+    permission = "watch.view_source"
+    page_title = gettext_lazy("Source health")
+    header_icon = "clipboard-list"
+    template_name = "watch/admin/health.html"
+
+    COLUMNS = (
+        ("title", gettext_lazy("Source")),
+        ("state", gettext_lazy("State")),
+        ("last_fetch", gettext_lazy("Last fetch")),
+        ("status", gettext_lazy("Last status")),
+        ("share_304", gettext_lazy("Share of 304")),
+        ("errors", gettext_lazy("Consecutive errors")),
+        ("next_fetch", gettext_lazy("Next fetch")),
+        ("last_new_item", gettext_lazy("Last new item")),
+    )
+
+    def get(self, request):
+        form = HealthFilterForm(request.GET or None)
+        if form.is_bound and form.is_valid():
+            filters, sort = form.filters(), form.cleaned_data.get("sort") or ""
+        else:
+            filters, sort = selectors.HealthFilters(), ""
+        sort = sort or selectors.DEFAULT_HEALTH_SORT
+        sources = selectors.sources_health(filters, sort=sort).prefetch_related("categories")
+        paginator = WagtailPaginator(sources, HEALTH_PAGE_SIZE)
+        page, page_range = _page(paginator, request.GET.get("p"))
+        for source in page.object_list:
+            source.error_message = (
+                fetch_error_message(source.last_error_code) if source.last_error_code else ""
+            )
+        return self.render(
+            self.template_name,
+            form=form,
+            summary=selectors.sources_health_summary(),
+            page_obj=page,
+            sources=page.object_list,
+            elided_page_range=page_range,
+            columns=self._columns(request, sort),
+            suspended=SourceState.SUSPENDED,
+            paused=SourceState.PAUSED,
+            can_edit=request.user.has_perm("watch.change_source"),
+            next_url=request.get_full_path(),
+            now=timezone.now(),
+        )
+
+    def _columns(self, request, sort: str) -> list[dict]:
+        columns = []
+        for key, label in self.COLUMNS:
+            current = sort.removeprefix("-") == key
+            descending = sort.startswith("-")
+            query = request.GET.copy()
+            query.pop("p", None)
+            query["sort"] = key if current and descending else (f"-{key}" if current else key)
+            columns.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "url": f"?{query.urlencode()}",
+                    "aria_sort": ("descending" if descending else "ascending") if current else "",
+                }
+            )
+        return columns
+
+
+class SourceHealthDetailView(WatchView):
+    """One source's health record and the fetcher's log of its latest reads."""
+
+    permission = "watch.view_source"
+    page_title = gettext_lazy("Source health")
+    header_icon = "clipboard-list"
+    template_name = "watch/admin/health_source.html"
+
+    def get(self, request, pk):
+        self.source = get_object_or_404(
+            Source.objects.annotate(share_304=share_304_expression()), pk=pk
+        )
+        return self.render(
+            self.template_name,
+            source=self.source,
+            interval_minutes=self.source.interval_seconds // 60,
+            error_message=(
+                fetch_error_message(self.source.last_error_code)
+                if self.source.last_error_code
+                else ""
+            ),
+            log=[
+                (entry, fetch_error_message(entry.error_code) if entry.error_code else "")
+                for entry in selectors.source_fetch_log(self.source)
+            ],
+            can_edit=request.user.has_perm("watch.change_source"),
+            next_url=request.get_full_path(),
+            suspended=SourceState.SUSPENDED,
+            paused=SourceState.PAUSED,
+        )
+
+    def get_page_subtitle(self):
+        source = getattr(self, "source", None)
+        return str(source) if source is not None else ""
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("watch_health:index"), "label": _("Source health")},
+            {"url": "", "label": self.get_page_subtitle()},
+        ]
+
+
+class SourceActionView(WatchView):
+    """POST: one of the fetcher's staff actions on a source, then back where the curator was."""
+
+    permission = "watch.change_source"
+    action = None  # the service: (source=…, actor=…) -> Source
+    success_message = ""
+
+    def get(self, request, pk):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        source = get_object_or_404(Source, pk=pk)
+        try:
+            type(self).action(source=source, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, self.success_message % {"title": source.title})
+        target = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("watch_health:source", args=[pk])
+        return HttpResponseRedirect(target)
+
+
+class SourceResetView(SourceActionView):
+    action = staticmethod(source_reset)
+    success_message = gettext_lazy(
+        "“%(title)s”: errors and counters cleared; it will be read again soon."
+    )
+
+
+class SourceRetryView(SourceActionView):
+    action = staticmethod(source_retry_now)
+    success_message = gettext_lazy("“%(title)s” will be read as soon as a worker is free.")
+
+
+# --- Sources (create, edit, delete through the services) -------------------------------------
+
+
+class SourceFormViewMixin:
+    def save_instance(self):
+        form = self.form
+        source = form.save(commit=False)
+        source.extraction_rules = form.extraction_rules()
+        return services.source_save(
+            source,
+            user=self.request.user,
+            categories=form.cleaned_data.get("categories") or [],
+            concepts=form.cleaned_data.get("concepts") or [],
+        )
+
+    def form_valid(self, form):
+        self.form = form
+        try:
+            self.object = self.save_instance()
+        except services.SourceError as error:
+            # Refused by the services after the form's own checks: nothing was written.
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, str(error.message))
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        response = self.save_action()
+        hook_response = self.run_after_hook()
+        return hook_response if hook_response is not None else response
+
+
+class SourceCreateView(SourceFormViewMixin, CreateView):
+    pass
+
+
+class SourceEditView(SourceFormViewMixin, EditView):
+    pass
+
+
+class SourceIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().prefetch_related("categories")
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        query = self.search_query
+        return queryset.filter(Q(title__icontains=query) | Q(url__icontains=query))
+
+
+class SourceDeleteView(DeleteView):
+    template_name = "watch/admin/source_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["impact"] = services.source_deletion_impact(self.object)
+        return context
+
+    def delete_action(self):
+        services.source_delete(self.object, user=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ApplicationError as error:
+            messages.error(self.request, str(error.message))
+            return HttpResponseRedirect(
+                reverse(f"{SOURCES_NAMESPACE}:delete", args=[self.object.pk])
+            )
+
+
+# --- OPML ------------------------------------------------------------------------------------
+
+
+class OpmlImportView(WatchView):
+    """Upload an OPML file; every feed becomes a source, or nothing does (with the report of
+    what to fix)."""
+
+    permission = "watch.add_source"
+    page_title = gettext_lazy("Import sources (OPML)")
+    header_icon = "upload"
+    template_name = "watch/admin/opml_import.html"
+
+    def get(self, request):
+        return self.render(self.template_name, form=OpmlImportForm())
+
+    def post(self, request):
+        form = OpmlImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(self.template_name, form=form, status=400)
+        uploaded = form.cleaned_data["file"]
+        try:
+            report = services.sources_opml_import(
+                data=uploaded.read(), user=request.user, file_name=uploaded.name or ""
+            )
+        except services.OpmlImportError as error:
+            return self.render(
+                self.template_name,
+                form=OpmlImportForm(),
+                rejected=str(error.message),
+                problems=error.problems,
+                file_name=uploaded.name,
+                status=400,
+            )
+        except OpmlFileError as error:
+            return self.render(
+                self.template_name,
+                form=OpmlImportForm(),
+                rejected=str(error.message),
+                problems=[],
+                file_name=uploaded.name,
+                status=400,
+            )
+        return self.render(
+            self.template_name, form=OpmlImportForm(), report=report, file_name=uploaded.name
+        )
+
+
+class OpmlExportView(WatchView):
+    """The feed sources as an OPML 2.0 file (all, or one category's)."""
+
+    permission = "watch.view_source"
+    page_title = gettext_lazy("Export sources (OPML)")
+    header_icon = "download"
+    template_name = "watch/admin/opml_export.html"
+
+    def get(self, request):
+        form = OpmlExportForm(request.GET or None)
+        if "download" not in request.GET:
+            return self.render(self.template_name, form=form)
+        if not form.is_valid():
+            return self.render(self.template_name, form=form, status=400)
+        category = form.cleaned_data.get("category")
+        now = timezone.now()
+        sources = selectors.sources_for_opml(category_id=category.pk if category else None)
+        title = _("Ocim watch sources")
+        if category is not None:
+            title = f"{title} — {category.name}"
+        body = opml_write(sources, title=title, created_at=now)
+        name = f"ocim-veille-{category.slug if category else 'sources'}-{now:%Y%m%d}.opml"
+        response = HttpResponse(body, content_type="text/x-opml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+def source_edit_url(source: Source) -> str:
+    return reverse(f"{SOURCES_NAMESPACE}:edit", args=[source.pk])

@@ -1,0 +1,275 @@
+"""Full-text search of the watch's items (the staff reading view).
+
+Every word of a query must be found, accents, case and elisions aside, in its French or English
+stem or as written: "musées" finds "Musée", "evenement" finds "l'Événement", "exhibitions" finds
+"exhibition". An item is indexed in its own language (French or English stems; any other
+language word for word), from its title, author, summary, content and the full text of its
+linked page.
+
+The index (``ItemSearchIndex``, one row per item) is written only here:
+
+- ``items_index(item_ids)``: called by the pipeline after it stores or changes items, in bulk.
+  On PostgreSQL one statement computes every vector from the item rows (no text travels
+  through Python); on SQLite the stems are computed here and written in one statement per
+  batch (the FTS5 table follows through triggers);
+- ``items_index_rebuild()``: every item (``manage.py watch_search_rebuild``).
+
+Deleting an item deletes its row (cascade; on SQLite the FTS5 row follows through a trigger).
+Folding is the platform's (``ocim.core.text``); the stop words and stemming are the watch's own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from ocim.core.text import words
+
+MAX_QUERY_WORDS = 12
+MAX_WORD_LENGTH = 60
+# A tsvector holds at most 1 MB, and a long text says little more past its first pages: each
+# field is cut beyond this many characters.
+MAX_INDEXED_CHARS = 30_000
+BATCH_SIZE = 500
+FTS_TABLE = "watch_itemsearchindex_fts"
+INDEX_TABLE = "watch_itemsearchindex"
+
+# Languages with a stemmer; any other text is indexed word for word.
+PG_CONFIGS = {"fr": "french", "en": "english"}
+
+# Words too common to search for, in French or English, written without accents (they are
+# compared after folding). A query word that is a stop word in either language is dropped:
+# the other language's items would never contain it.
+_STOP_WORDS_TEXT = """
+    a au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur
+    leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se
+    ses son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y ete etre est sont
+    ont as avait etait sera ca ni si
+    the an and but if or because as until while of at by for with about against between into
+    through during before after above below to from up down in out on off over under again
+    further then once here there when where why how all any both each few more most other some
+    such no nor not only own same so than too very can will just should now is are was were be
+    been being have has had having do does did i me my we our you your he him his she her it
+    its they them their what which who whom this that these those am
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str):
+    return snowballstemmer.stemmer({"fr": "french", "en": "english"}[language])
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str, language: str) -> str:
+    # Words repeat a lot across items (and the pure-Python stemmer is the cost of indexing on
+    # SQLite): each distinct word is stemmed once per process.
+    return _stemmer(language).stemWord(word)
+
+
+def _language(code: str) -> str:
+    """ "fr" or "en" for a language the index stems, "" for any other."""
+    code = (code or "").lower()[:2]
+    return code if code in PG_CONFIGS else ""
+
+
+def index_terms(text: str, language: str) -> list[str]:
+    """The index terms of ``text`` written in ``language`` (a code: "fr", "en-GB"…): the
+    stems of its non-stop words, or the folded words for a language without a stemmer."""
+    language = _language(language)
+    tokens = [
+        word for word in words(text) if word not in STOP_WORDS and len(word) <= MAX_WORD_LENGTH
+    ]
+    if not language:
+        return tokens
+    return [_stem(word, language) for word in tokens]
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    word: str  # folded
+    forms: frozenset[str]  # the word, its French stem and its English stem
+
+
+def query_words(query: str) -> list[QueryWord]:
+    """The words of ``query`` worth searching: operators, quotes and punctuation are plain
+    separators, stop words and one-letter words are dropped, each word is kept once, at most
+    ``MAX_QUERY_WORDS``."""
+    seen: set[str] = set()
+    result = []
+    for word in words(query or ""):
+        if word in STOP_WORDS or word in seen or not 2 <= len(word) <= MAX_WORD_LENGTH:
+            continue
+        seen.add(word)
+        forms = frozenset({word, _stem(word, "fr"), _stem(word, "en")})
+        result.append(QueryWord(word=word, forms=forms))
+        if len(result) == MAX_QUERY_WORDS:
+            break
+    return result
+
+
+# --- Query -----------------------------------------------------------------------------------
+
+
+class _Tsquery(SearchQuery):
+    """Every word required, each in its French stem, its English stem or as written. The
+    words are folded ([a-z0-9] only, nothing left for ``unaccent`` to change), so the
+    expression is made of constants: PostgreSQL computes it once and can read the GIN index."""
+
+    def __init__(self, found: list[QueryWord]):
+        super().__init__("")
+        self.found = found
+
+    def as_sql(self, compiler, connection, **extra_context):
+        part = (
+            "(plainto_tsquery('french'::regconfig, %s) || plainto_tsquery('english'::regconfig, "
+            "%s) || plainto_tsquery('simple'::regconfig, %s))"
+        )
+        sql = "(" + " && ".join(part for _word in self.found) + ")"
+        return sql, [item.word for item in self.found for _config in range(3)]
+
+
+def fts_expression(found: list[QueryWord]) -> str:
+    """The FTS5 query of ``found``: every word, in any of its forms."""
+    # Forms are made of [a-z0-9] only (ocim.core.text.words), so quoting them is safe.
+    return " AND ".join(
+        "(" + " OR ".join(f'"{form}"' for form in sorted(item.forms)) + ")" for item in found
+    )
+
+
+def item_search_condition(query: str) -> Q | None:
+    """The condition that an item matches every searchable word of ``query``; None when the
+    query has none (only stop words, punctuation or nothing): then it filters nothing."""
+    found = query_words(query)
+    if not found:
+        return None
+    if connection.vendor == "postgresql":
+        return Q(search_index__vector=_Tsquery(found))
+    matched = RawSQL(  # noqa: S611 - the expression is a parameter
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608 - constants
+        [fts_expression(found)],
+    )
+    return Q(pk__in=matched)
+
+
+# --- Index -----------------------------------------------------------------------------------
+
+# The preparation of ``ocim.core.text.prepare_for_postgres`` in SQL (typographic apostrophes
+# folded, elisions removed), so that PostgreSQL builds the vectors from the rows themselves.
+_PG_ELISION = r"\m(l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)"
+_PG_APOSTROPHES = ("\u2019\u2018\u02bc`", "''''")
+
+
+def _pg_segment(column_sql: str, weight: str) -> tuple[str, list]:
+    prepared = (
+        f"regexp_replace(translate(left({column_sql}, {MAX_INDEXED_CHARS}), %s, %s), %s, '', 'gi')"
+    )
+    return (
+        f"setweight(to_tsvector(cfg.config, unaccent({prepared})), '{weight}')",
+        [*_PG_APOSTROPHES, _PG_ELISION],
+    )
+
+
+def _pg_index(item_ids: list[int] | None) -> int:
+    segments = [
+        ("i.title", "A"),
+        ("i.author || ' ' || i.summary", "B"),
+        ("i.content_text", "C"),
+        ("i.full_text", "D"),
+    ]
+    parts, params = [], []
+    for column, weight in segments:
+        sql, segment_params = _pg_segment(column, weight)
+        parts.append(sql)
+        params += segment_params
+    where = ""
+    if item_ids is not None:
+        where = "WHERE i.id = ANY(%s)"
+        params.append(item_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {INDEX_TABLE} (item_id, vector, terms) "  # noqa: S608 - constants and placeholders only
+            f"SELECT i.id, {' || '.join(parts)}, '' FROM watch_item i "
+            "CROSS JOIN LATERAL (SELECT (CASE lower(left(i.language, 2)) "
+            "WHEN 'fr' THEN 'french' WHEN 'en' THEN 'english' ELSE 'simple' END)::regconfig "
+            f"AS config) cfg {where} "
+            "ON CONFLICT (item_id) DO UPDATE SET vector = EXCLUDED.vector",
+            params,
+        )
+        return cursor.rowcount
+
+
+def _sqlite_terms(item) -> str:
+    text = " ".join(
+        value[:MAX_INDEXED_CHARS]
+        for value in (item.title, item.author, item.summary, item.content_text, item.full_text)
+        if value
+    )
+    # Matching needs each term once: the row stays small however long the text.
+    return " ".join(dict.fromkeys(index_terms(text, item.language)))
+
+
+def _sqlite_index(item_ids: list[int] | None) -> int:
+    from .models import Item, ItemSearchIndex
+
+    items = Item.objects.only(
+        "id", "title", "author", "summary", "content_text", "full_text", "language"
+    ).order_by("pk")
+    if item_ids is not None:
+        items = items.filter(pk__in=item_ids)
+    count = 0
+    batch: list[ItemSearchIndex] = []
+    for item in items.iterator(chunk_size=BATCH_SIZE):
+        batch.append(ItemSearchIndex(item_id=item.pk, terms=_sqlite_terms(item)))
+        if len(batch) == BATCH_SIZE:
+            count += _sqlite_write(batch)
+            batch = []
+    return count + _sqlite_write(batch)
+
+
+def _sqlite_write(rows) -> int:
+    from .models import ItemSearchIndex
+
+    if rows:
+        ItemSearchIndex.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["item"], update_fields=["terms"]
+        )
+    return len(rows)
+
+
+def items_index(item_ids) -> int:
+    """Bring the index rows of the items ``item_ids`` in line with their text (rows created
+    when missing). Ids of items that no longer exist are ignored. Cheap in bulk: on PostgreSQL
+    one statement per ``BATCH_SIZE`` items, computed by the database from the rows; on SQLite
+    one query to read the texts and one to write the terms per batch. Returns the number of
+    items indexed. Runs in the caller's transaction."""
+    ids = sorted({int(pk) for pk in item_ids})
+    count = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        count += _pg_index(chunk) if connection.vendor == "postgresql" else _sqlite_index(chunk)
+    return count
+
+
+def items_index_rebuild() -> int:
+    """Index every item, and on SQLite re-create the FTS5 table and its triggers if missing
+    (a later migration rebuilding the table loses them), then rebuild it. Returns the number
+    of items indexed."""
+    if connection.vendor == "postgresql":
+        return _pg_index(None)
+    from importlib import import_module
+
+    migration = import_module("ocim.watch.migrations.0005_search_index_engines")
+    with connection.cursor() as cursor:
+        for statement in migration.SQLITE_FORWARD:
+            cursor.execute(statement)
+    count = _sqlite_index(None)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")  # noqa: S608 - constants
+    return count

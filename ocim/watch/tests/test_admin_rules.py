@@ -1,0 +1,98 @@
+"""Classification rules in the back office: a rule and its conditions on one form; a regular
+expression that does not compile, an empty condition or a rule that attaches nothing is refused
+with a message and nothing written."""
+
+import pytest
+from django.utils.translation import gettext as _
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+from ocim.watch.models import ClassificationRule, ConditionField, ConditionOperator
+
+from .admin_builders import concept, territories, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+ADD = "/admin/watch/rules/new/"
+
+
+@pytest.fixture
+def curator_client(client):
+    client.force_login(user_with_role("watch-curator"))
+    return client
+
+
+def rule_data(conditions, **overrides):
+    data = nested_form_data({"conditions": inline_formset(conditions)})
+    data.update(
+        {
+            "name": "Expositions en Auvergne-Rhône-Alpes",
+            "active": "on",
+            "match": "all",
+            "concepts": [str(concept().pk)],
+            "families": [],
+            "regions": [],
+            "departments": [],
+        }
+    )
+    data.update(overrides)
+    return data
+
+
+def condition(value, operator="contains", field="title", negate=False):
+    row = {"field": field, "operator": operator, "value": value}
+    if negate:
+        row["negate"] = "on"
+    return row
+
+
+def test_a_rule_is_saved_with_its_conditions(curator_client):
+    places = territories()
+    response = curator_client.post(
+        ADD,
+        rule_data(
+            [condition("exposition"), condition(r"\b(Lyon|Grenoble)\b", "regex", "summary")],
+            regions=["84"],
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    rule = ClassificationRule.objects.get()
+    assert list(rule.regions.all()) == [places["ara"]]
+    assert [(c.field, c.operator) for c in rule.conditions.all()] == [
+        (ConditionField.TITLE, ConditionOperator.CONTAINS),
+        (ConditionField.SUMMARY, ConditionOperator.REGEX),
+    ]
+
+
+@pytest.mark.parametrize("pattern", ["(musée", "[a-", "*x", "(?P<n>a)(?P<n>b)", "a{2,1}"])
+def test_a_regular_expression_that_does_not_compile_is_refused(curator_client, pattern):
+    response = curator_client.post(ADD, rule_data([condition(pattern, "regex")]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        _("This regular expression is not valid: %(reason)s (at character %(position)s).")[:20]
+        in html
+    )
+    assert not ClassificationRule.objects.exists()
+
+
+def test_plain_text_is_not_read_as_a_regular_expression(curator_client):
+    response = curator_client.post(ADD, rule_data([condition("(musée")]))
+    assert response.status_code == 302
+
+
+def test_a_rule_that_attaches_nothing_or_has_no_condition_is_refused(curator_client):
+    response = curator_client.post(ADD, rule_data([condition("musée")], concepts=[]))
+    assert response.status_code == 200
+    assert not ClassificationRule.objects.exists()
+    response = curator_client.post(ADD, rule_data([condition("   ")]))
+    assert response.status_code == 200
+    response = curator_client.post(ADD, rule_data([]))
+    assert response.status_code == 200
+    assert not ClassificationRule.objects.exists()
+
+
+def test_staff_without_the_role_are_refused(client):
+    client.force_login(user_with_role("editor"))
+    response = client.post(ADD, rule_data([condition("musée")]))
+    assert response.status_code in (302, 403)
+    assert not ClassificationRule.objects.exists()

@@ -6,6 +6,6 @@ Entry points other parts call (each module's docstring says more):
   store a fetched document (the fetcher calls it after a 200).
 - ``pages.extraction_rules_clean``: validate a page source's extraction rules (source form).
 - ``classify.classification_regex_clean``: validate a rule condition's regular expression.
-- ``fulltext.item_full_text_extract``: keep the main text of an item's linked page.
+- ``full_text.item_full_text_extract``: keep the main text of an item's linked page.
 - ``retention.items_purge_expired``: delete items past the retention age (periodic job).
 """

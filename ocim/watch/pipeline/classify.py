@@ -51,9 +51,10 @@ logger = logging.getLogger(__name__)
 MAX_PATTERN_LENGTH = 500
 # RE2's memory budget per expression: a larger program is refused when it is compiled.
 REGEX_MAX_MEMORY = 2 << 20
-# Characters of an item's content read by the thesaurus, territory and actor matchers (the
-# start of an article names what it is about). Rules read the whole content.
-MATCH_CONTENT_CHARACTERS = 10_000
+# Characters of an item's content read by the thesaurus, territory and actor matchers: the
+# start of an article says what it is about; a concept named once in the tenth paragraph is
+# not its subject (and a long article would get dozens). Rules read the whole content.
+MATCH_CONTENT_CHARACTERS = 2_000
 MIN_ACTOR_NAME_CHARACTERS = 12
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -173,13 +174,17 @@ class ItemText:
         return f"{self.title}\n{self.summary}\n{self.content[:MATCH_CONTENT_CHARACTERS]}"
 
     @cached_property
+    def _ascii(self) -> str:
+        return fold_keep_case(self.matching_text)
+
+    @cached_property
     def words(self) -> tuple[set[str], str]:
-        words = _words(self.matching_text)
+        words = _WORD.findall(_PLURAL.sub("", self._ascii.lower()))
         return set(words), " " + " ".join(words) + " "
 
     @cached_property
     def words_keep_case(self) -> tuple[set[str], str]:
-        words = _words_keep_case(self.matching_text)
+        words = _WORD_KEEP_CASE.findall(self._ascii)
         return set(words), " " + " ".join(words) + " "
 
 
@@ -189,23 +194,32 @@ class ItemText:
 class PhraseMatcher:
     """Finds which of many phrases (word sequences) occur in a text, as whole words.
 
-    Each phrase is filed under its longest word (the rarest, as a rule); a text's set of words
-    meets the index in one set intersection, and only the phrases filed under a word of the
-    text are checked, by a substring search in the text's words joined by spaces."""
+    Each phrase is filed under its rarest word among all the phrases (ties: the longest): a
+    text's set of words meets the index in one set intersection, and only the few phrases filed
+    under a word of the text are checked, by a substring search in the text's words joined by
+    spaces. (Filed under a common word, "musee" or "scientifique", thousands of actor names
+    would be checked for every text that has it.)"""
 
     def __init__(self):
+        self._phrases: list[tuple[list[str], object]] = []
         self._by_key: dict[str, list[tuple[str, bool, object]]] = {}
         self._keys: frozenset[str] = frozenset()
 
     def add(self, words: list[str], value) -> None:
-        if not words:
-            return
-        key = max(words, key=len)
-        self._by_key.setdefault(key, []).append(
-            (" " + " ".join(words) + " ", len(words) == 1, value)
-        )
+        if words:
+            self._phrases.append((words, value))
 
     def freeze(self) -> PhraseMatcher:
+        frequency: dict[str, int] = {}
+        for words, _value in self._phrases:
+            for word in set(words):
+                frequency[word] = frequency.get(word, 0) + 1
+        for words, value in self._phrases:
+            key = min(words, key=lambda word: (frequency[word], -len(word)))
+            self._by_key.setdefault(key, []).append(
+                (" " + " ".join(words) + " ", len(words) == 1, value)
+            )
+        self._phrases = []
         self._keys = frozenset(self._by_key)
         return self
 
@@ -302,9 +316,9 @@ class _Condition:
     needle: str
     negate: bool
 
-    def holds(self, text: ItemText) -> bool:
+    def holds(self, text: ItemText, regex_matches: set[int]) -> bool:
         if self.regex is not None:
-            found = self.regex.search(text.field(self.field)) is not None
+            found = id(self) in regex_matches
         else:
             found = self.needle in text.folded(self.field)
         return found != self.negate
@@ -320,10 +334,47 @@ class _Rule:
     regions: list[str]
     departments: list[str]
 
-    def matches(self, text: ItemText) -> bool:
+    def matches(self, text: ItemText, regex_matches: set[int]) -> bool:
         if self.match_all:
-            return all(condition.holds(text) for condition in self.conditions)
-        return any(condition.holds(text) for condition in self.conditions)
+            return all(condition.holds(text, regex_matches) for condition in self.conditions)
+        return any(condition.holds(text, regex_matches) for condition in self.conditions)
+
+
+class _RegexSets:
+    """Every rule's regular expressions on one field, in one RE2 set: a single pass over the
+    field's text tells which of them match (instead of one search per expression)."""
+
+    def __init__(self, rules: list[_Rule]):
+        by_field: dict[str, list[_Condition]] = {}
+        for rule in rules:
+            for condition in rule.conditions:
+                if condition.regex is not None:
+                    by_field.setdefault(condition.field, []).append(condition)
+        self._sets = []
+        for field_name, conditions in by_field.items():
+            options = _regex_options()
+            options.max_mem = REGEX_MAX_MEMORY * len(conditions)
+            regex_set = re2.Set.SearchSet(options)
+            try:
+                for condition in conditions:
+                    regex_set.Add(condition.regex.pattern)
+                regex_set.Compile()
+            except re2.error:
+                # Together too large for one set: searched one by one.
+                regex_set = None
+            self._sets.append((field_name, regex_set, conditions))
+
+    def matches(self, text: ItemText) -> set[int]:
+        found: set[int] = set()
+        for field_name, regex_set, conditions in self._sets:
+            value = text.field(field_name)
+            if not value:
+                continue
+            if regex_set is None:
+                found.update(id(c) for c in conditions if c.regex.search(value) is not None)
+            else:
+                found.update(id(conditions[index]) for index in regex_set.Match(value) or ())
+        return found
 
 
 def _rules_load() -> list[_Rule]:
@@ -397,41 +448,38 @@ class Classifier:
         from ocim.inventory.selectors import actor_family_terms, actor_names_for_matching
 
         self.rules = _rules_load()
-        self.concepts = PhraseMatcher()
+        self.regex_sets = _RegexSets(self.rules)
+        # One matcher for every name read without capitals (concepts, family terms, actors),
+        # one for acronyms: values are (kind, id).
+        self.names = PhraseMatcher()
         self.acronyms = PhraseMatcher()
         for pk, *labels, synonyms_fr, synonyms_en in Concept.objects.values_list(
             "pk", "label_fr", "label_en", "synonyms_fr", "synonyms_en"
         ):
             for label in [*labels, *_strings(synonyms_fr), *_strings(synonyms_en)]:
-                self._label_add(label, pk, self.concepts)
-        self.concepts.freeze()
-
-        self.families = PhraseMatcher()
+                self._label_add(label, ("concept", pk))
         for family_id, terms in actor_family_terms().items():
             for term in terms:
-                self._label_add(term, family_id, self.families)
-        self.families.freeze()
+                self._label_add(term, ("family", family_id))
 
         regions = list(Region.objects.values_list("code", "name"))
         departments = list(Department.objects.values_list("code", "name", "region_id"))
         self.territories = TerritoryMatcher(regions, departments)
         self.department_regions = {code: region for code, _name, region in departments}
 
-        self.actors = PhraseMatcher()
         self.actor_families: dict[int, int] = {}
         self._actors_add(actor_names_for_matching())
-        self.actors.freeze()
+        self.names.freeze()
         self.acronyms.freeze()
 
-    def _label_add(self, label: str, value, matcher: PhraseMatcher) -> None:
+    def _label_add(self, label: str, value: tuple[str, int]) -> None:
         label = label.strip()
         if _ACRONYM.match(label):
-            kind = "concept" if matcher is self.concepts else "family"
-            self.acronyms.add([label], (kind, value))
+            self.acronyms.add([label], value)
             return
         words = _words(label)
         if len("".join(words)) >= 3:
-            matcher.add(words, value)
+            self.names.add(words, value)
 
     def _actors_add(self, actors) -> None:
         names: dict[str, list[tuple[list[str], int]]] = {}
@@ -453,7 +501,7 @@ class Classifier:
                     names.setdefault(" ".join(words), []).append((words, pk))
         for entries in names.values():
             if len({pk for _words_, pk in entries}) == 1:
-                self.actors.add(entries[0][0], entries[0][1])
+                self.names.add(entries[0][0], ("actor", entries[0][1]))
         for acronym, pks in acronyms.items():
             if len(set(pks)) == 1:
                 self.acronyms.add([acronym], ("actor", pks[0]))
@@ -462,21 +510,21 @@ class Classifier:
         self, text: ItemText, *, source_facts: SourceFacts | None = None
     ) -> Classification:
         result = Classification()
-        for rule in self.rules:
-            if rule.matches(text):
-                for concept_id in rule.concepts:
-                    result.concept_add(concept_id, ConceptOrigin.RULE, rule.pk)
-                result.families.update(rule.families)
-                result.regions.update(rule.regions)
-                result.departments.update(rule.departments)
+        if self.rules:
+            regex_matches = self.regex_sets.matches(text)
+            for rule in self.rules:
+                if rule.matches(text, regex_matches):
+                    for concept_id in rule.concepts:
+                        result.concept_add(concept_id, ConceptOrigin.RULE, rule.pk)
+                    result.families.update(rule.families)
+                    result.regions.update(rule.regions)
+                    result.departments.update(rule.departments)
         words, joined = text.words
-        for concept_id in self.concepts.match(words, joined):
-            result.concept_add(concept_id, ConceptOrigin.THESAURUS)
-        result.families.update(self.families.match(words, joined))
-        for actor_id in self.actors.match(words, joined):
-            result.actors.add(actor_id)
         words_kc, joined_kc = text.words_keep_case
-        for kind, value in self.acronyms.match(words_kc, joined_kc):
+        for kind, value in [
+            *self.names.match(words, joined),
+            *self.acronyms.match(words_kc, joined_kc),
+        ]:
             if kind == "concept":
                 result.concept_add(value, ConceptOrigin.THESAURUS)
             elif kind == "family":
@@ -583,32 +631,54 @@ def connect_signals() -> None:
 def classifications_store(
     classified: list[tuple[int, Classification]], *, ignore_conflicts: bool = False
 ) -> None:
-    """Write the links of ``(item id, classification)`` pairs: one bulk INSERT per table.
+    """Write the links of ``(item id, classification)`` pairs: one statement per table.
     ``ignore_conflicts`` when the items may already have some (a second classification)."""
     from ..models import Item, ItemConcept
 
     concepts, families, regions, departments, actors = [], [], [], [], []
-    family_link = Item.families.through
-    region_link = Item.regions.through
-    department_link = Item.departments.through
-    actor_link = Item.actors.through
     for item_id, result in classified:
         concepts += [
-            ItemConcept(item_id=item_id, concept_id=concept_id, origin=origin, rule_id=rule_id)
+            (item_id, concept_id, str(origin), rule_id)
             for concept_id, (origin, rule_id) in result.concepts.items()
         ]
-        families += [family_link(item_id=item_id, actorfamily_id=pk) for pk in result.families]
-        regions += [region_link(item_id=item_id, region_id=code) for code in result.regions]
-        departments += [
-            department_link(item_id=item_id, department_id=code) for code in result.departments
-        ]
-        actors += [actor_link(item_id=item_id, actor_id=pk) for pk in result.actors]
-    for model, rows in (
-        (ItemConcept, concepts),
-        (family_link, families),
-        (region_link, regions),
-        (department_link, departments),
-        (actor_link, actors),
+        families += [(item_id, pk) for pk in result.families]
+        regions += [(item_id, code) for code in result.regions]
+        departments += [(item_id, code) for code in result.departments]
+        actors += [(item_id, pk) for pk in result.actors]
+    for model, fields, rows in (
+        (ItemConcept, ("item", "concept", "origin", "rule"), concepts),
+        (Item.families.through, ("item", "actorfamily"), families),
+        (Item.regions.through, ("item", "region"), regions),
+        (Item.departments.through, ("item", "department"), departments),
+        (Item.actors.through, ("item", "actor"), actors),
     ):
         if rows:
-            model.objects.bulk_create(rows, ignore_conflicts=ignore_conflicts)
+            rows_insert(model, fields, rows, ignore_conflicts=ignore_conflicts)
+
+
+def rows_insert(
+    model, fields: tuple[str, ...], rows: list[tuple], *, ignore_conflicts: bool
+) -> None:
+    """Insert plain rows (no model instances: link tables get thousands per document) in one
+    statement: PostgreSQL reads one array per column (``unnest``), other databases take
+    ``executemany``. Conflicts with unique constraints are skipped when asked."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(model._meta.db_table)
+    model_fields = [model._meta.get_field(name) for name in fields]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in model_fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in model_fields)
+            conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}){conflict}",  # noqa: S608
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+        else:
+            verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"{verb} INTO {table} ({columns}) VALUES ({placeholders})",
+                rows,
+            )

@@ -12,7 +12,8 @@ Steps, each paid only by the entries that need it:
    the canonical links already stored by any source (a new sighting of that item);
 4. normalise only the entries left (sanitised HTML, plain text, UTC date, language), group
    near-duplicates into stories (``stories``) and classify them (``classify``);
-5. store items, sightings and classification links with one bulk INSERT per table.
+5. store items, sightings and classification links with one bulk INSERT per table, and index
+   the new items for the staff's search (``search.items_index``).
 
 Writes happen in one transaction. Concurrent workers are safe: uniqueness is the database's
 (canonical link of an item, GUID of a sighting per source); a worker that loses a race gets an
@@ -259,7 +260,13 @@ class _Storage:
         url_hashes = sorted({identity.url_hash for identity in fresh if identity.url_hash})
         existing: dict[str, int] = {}
         for chunk in _chunks(url_hashes):
-            existing.update(Item.objects.filter(url_hash__in=chunk).values_list("url_hash", "id"))
+            # The unique index on url_hash is partial (url_hash != ''): the condition is
+            # repeated so that SQLite uses it (without it, every lookup scanned the table).
+            existing.update(
+                Item.objects.filter(url_hash__in=chunk)
+                .exclude(url_hash="")
+                .values_list("url_hash", "id")
+            )
 
         sightings: list[ItemSighting] = []
         # Entries of this document whose item is created now, and the later entries of the
@@ -297,6 +304,10 @@ class _Storage:
             ]
         )
         stories_recount(stories, now=self.fetched_at)
+        if items:
+            from ..search import items_index
+
+            items_index([item.pk for item in items])
         for entry, item in zip(new_entries, items, strict=True):
             sightings.append(self._sighting(entry.identity, item.pk))
         position = {id(entry): item.pk for entry, item in zip(new_entries, items, strict=True)}

@@ -5,7 +5,8 @@ import pytest
 
 from ocim.core.models import Concept
 from ocim.watch.models import ConceptOrigin, Item, ItemConcept
-from ocim.watch.pipeline.fulltext import FullTextError, item_full_text_extract
+from ocim.watch.pipeline.full_text import FullTextError, item_full_text_extract
+from ocim.watch.search import item_search_condition
 
 from .support import FETCHED_AT, source_make
 
@@ -52,6 +53,7 @@ def test_the_main_text_is_kept_and_classified():
     assert ItemConcept.objects.filter(
         item=item, concept=fossils, origin=ConceptOrigin.THESAURUS
     ).exists()
+    assert Item.objects.filter(item_search_condition("fossiles")).get() == item
     # Again: the links already there are not an error.
     item_full_text_extract(item, PAGE)
     assert ItemConcept.objects.filter(item=item).count() == 1

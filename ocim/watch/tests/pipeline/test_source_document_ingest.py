@@ -11,6 +11,7 @@ from ocim.watch.models import Item, ItemSighting
 from ocim.watch.pipeline.classify import classifier_current
 from ocim.watch.pipeline.errors import FeedParseError
 from ocim.watch.pipeline.ingest import source_document_ingest
+from ocim.watch.search import item_search_condition
 
 from .support import (
     FETCHED_AT,
@@ -76,6 +77,13 @@ def test_an_rss_feed_becomes_items_with_clean_text_and_utc_dates():
         FETCHED_AT,
     )
     assert report.new_item_ids == [item.pk]
+
+
+def test_new_items_are_found_by_the_staff_search():
+    source = source_make()
+    ingest(source, rss([rss_item(1, title="Les météorites du muséum"), rss_item(2)]))
+    found = Item.objects.filter(item_search_condition("météorite"))
+    assert list(found.values_list("title", flat=True)) == ["Les météorites du muséum"]
 
 
 def test_reading_the_same_feed_again_stores_nothing_new():
@@ -274,9 +282,9 @@ def test_the_number_of_queries_does_not_grow_with_the_entries():
     large_queries = _queries(large, large_body)
     # SQLite inserts at most 999 parameters per statement, so 40 items take a few INSERTs.
     assert large_queries <= small_queries + 4
-    # Savepoints (4), the two lookups and the source's concepts (3), items, sightings and
-    # classification links (one INSERT per table).
-    assert small_queries <= 12
+    # Savepoints (4), the two lookups and the source's concepts (3), items, sightings,
+    # classification links (one INSERT per table), the search index (2).
+    assert small_queries <= 14
     # Read again: two lookups in a transaction, nothing written.
     assert _queries(large, large_body) <= 5
     assert Item.objects.count() == 43

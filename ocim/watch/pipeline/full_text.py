@@ -4,7 +4,7 @@ The fetcher fetches the page politely (same host rules as feeds) and hands its H
 trafilatura keeps the main text (no navigation, footers, comments, scripts), which is stored as
 plain text, never HTML (paragraphs separated by blank lines; templates escape it), and the item
 is classified again with it: a concept, territory or actor named only in the article's body is
-attached too. Nothing here fetches anything.
+attached too, and its search index row is refreshed. Nothing here fetches anything.
 """
 
 from __future__ import annotations
@@ -93,4 +93,7 @@ def item_full_text_extract(item: Item, html: str) -> str:
             source_facts=SourceFacts.of(source),
         )
         classifications_store([(item.pk, result)], ignore_conflicts=True)
+        from ..search import items_index
+
+        items_index([item.pk])
     return text

@@ -1,0 +1,601 @@
+"""The watch's whole ingest pipeline against plain feedparser, on a generated corpus of feeds.
+
+Run on its own (``python bench/watch_ingest_bench.py``), never by the test suite.
+
+1. Set-up (not timed): a PostgreSQL database of its own (``--server``/``--database``; or a
+   throw-away SQLite file with ``--sqlite``), migrated, with the territories and the thesaurus
+   loaded, ``--actors`` actors (the corpus names some of them), 20 classification rules (half
+   "contains", half regular expressions), one source per feed; the corpus of
+   ``bench/watch_corpus.py`` (320 feeds, 5 KB to 5 MB, about 19,000 entries, some malformed).
+2. Baseline, in the same run: ``feedparser.parse(body)`` on every well-formed XML feed
+   (feedparser reads no JSON Feed), parsing alone. Also timed for reference: fastfeedparser
+   alone, and feedparser-rs when it is installed.
+3. The pipeline: ``source_document_ingest`` on every feed, in order, each in its own
+   transaction as the fetcher calls it: decode, make safe, parse, identify, look up, sanitise,
+   plain text, language, MinHash, classify, store items, sightings, stories and links.
+4. The same documents again: what a fetch costs when a feed changed nothing but its ETag.
+5. Checks: on every well-formed XML feed the pipeline read as many entries as feedparser (and
+   as the generator wrote, for JSON Feed); every malformed feed ended as entries or a clean
+   ``FeedParseError``; relays grouped into stories (found, partly, missed) and stories mixing
+   unrelated items; SQL statements per document.
+
+Entries per second are entries over wall time; CPU is the benchmark process's own (PostgreSQL
+works in its own process). The script sets its own environment (``ocim.settings.bench``,
+``DATABASE_URL``, no Redis).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.http_bench import doc_update, machine_facts  # noqa: E402
+from bench.registration_bench import database_drop, database_recreate, database_url  # noqa: E402
+from bench.watch_corpus import ACTOR_NAMES, corpus_generate  # noqa: E402
+
+DOC = ROOT / "docs" / "benchmarks.md"
+RESULTS = ROOT / "bench" / "results"
+START_MARK = "<!-- watch_ingest_bench:latest:start -->"
+END_MARK = "<!-- watch_ingest_bench:latest:end -->"
+HISTORY_MARK = "<!-- watch_ingest_bench:history:next -->"
+FETCHED_AT = dt.datetime(2026, 3, 10, 12, 30, tzinfo=dt.UTC)
+GOAL = 10.0
+
+RULES = [
+    ("contains", "title", "appel à projets"),
+    ("contains", "summary", "sciences participatives"),
+    ("contains", "content", "escape game"),
+    ("contains", "title", "nuit des étoiles"),
+    ("contains", "summary", "fête de la science"),
+    ("contains", "author", "communication"),
+    ("contains", "url", "/actualites/"),
+    ("contains", "source", "site01"),
+    ("contains", "content", "mécénat"),
+    ("contains", "summary", "residency"),
+    ("regex", "title", r"\b(exposition|exhibition)s?\b"),
+    ("regex", "summary", r"\b\d{3} (participants|guests)\b"),
+    ("regex", "content", r"météorites?|meteorites?"),
+    ("regex", "url", r"/news/\d+"),
+    ("regex", "title", r"^(le|la|l')\s"),
+    ("regex", "content", r"intelligence artificielle|artificial intelligence"),
+    ("regex", "summary", r"(jardin|garden)s? (botanique|botanical)"),
+    ("regex", "content", r"(?:conférences?|lectures?) (?:sur|about)"),
+    ("regex", "title", r"planétarium|planetarium"),
+    ("regex", "summary", r"réservation|booking"),
+]
+
+
+def _seed(actors: int) -> dict[str, int]:
+    """Reference data, actors, rules and sources; returns counts."""
+    import random
+
+    from ocim.core.models import Commune, Concept
+    from ocim.core.services import territories_load, thesaurus_load
+    from ocim.inventory.models import Actor, ActorType
+    from ocim.watch.models import ClassificationRule, RuleCondition
+
+    territories_load()
+    thesaurus_load()
+    rng = random.Random(6)
+    types = list(ActorType.objects.all())
+    communes = list(Commune.objects.order_by("insee_code").values_list("name", flat=True)[:20000])
+    names = list(ACTOR_NAMES)
+    prefixes = ["Musée de", "Médiathèque de", "Association scientifique de", "Jardin de"]
+    while len(names) < actors:
+        names.append(f"{rng.choice(prefixes)} {rng.choice(communes)} {len(names)}")
+    batch = []
+    for number, name in enumerate(names[:actors]):
+        actor_type = types[number % len(types)]
+        batch.append(
+            Actor(
+                name=name,
+                slug=f"bench-{number}",
+                type=actor_type,
+                family_id=actor_type.family_id,
+                other_names="",
+            )
+        )
+    Actor.objects.bulk_create(batch, batch_size=2000)
+    concepts = list(Concept.objects.order_by("pk").values_list("pk", flat=True))
+    for number, (operator, field, value) in enumerate(RULES):
+        rule = ClassificationRule(name=f"Règle {number}", match="all")
+        rule.save()
+        RuleCondition.objects.create(rule=rule, field=field, operator=operator, value=value)
+        rule.concepts.set([concepts[number * 7 % len(concepts)]])
+        rule.save()
+    return {"actors": Actor.objects.count(), "concepts": len(concepts), "rules": len(RULES)}
+
+
+def _sources(corpus) -> dict:
+    from ocim.watch.models import Source
+
+    Source.objects.bulk_create(
+        Source(title=f"Actualités {feed.name}", url=f"https://{feed.name}.example.org/feed")
+        for feed in corpus.feeds
+    )
+    return {source.url: source for source in Source.objects.all()}
+
+
+def _time_parser(parse, feeds) -> tuple[float, int, dict[str, int]]:
+    """Wall seconds, entries and entries per feed of ``parse`` over ``feeds``."""
+    counts = {}
+    began = time.perf_counter()
+    for feed in feeds:
+        try:
+            counts[feed.name] = len(parse(feed.body).entries)
+        except Exception:  # a parser's failure on a feed counts as no entries
+            counts[feed.name] = 0
+    return time.perf_counter() - began, sum(counts.values()), counts
+
+
+class _StatementCounter:
+    """Counts the SQL statements the pipeline sends (a database execute wrapper: no debug
+    cursor, negligible cost)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+class _Stages:
+    """Wall time spent in each step of the pipeline (module functions wrapped while a pass
+    runs; a wrapper costs about a microsecond a call)."""
+
+    STEPS = [
+        ("ingest", "feed_parse", "parse (decode, make safe, fastfeedparser)"),
+        ("ingest", "entry_identify", "identify (GUID, canonical link, hashes)"),
+        ("ingest", "entry_normalise", "normalise (sanitise, plain text, date, language)"),
+        ("ingest._Storage", "_item", "item rows (+ MinHash signature)"),
+        ("ingest._Storage", "_classify", "classify"),
+        ("ingest", "stories_assign", "near-duplicates (candidates, stories)"),
+        ("ingest", "classifications_store", "store classification links"),
+        ("ingest", "stories_recount", "recount stories"),
+        ("search", "items_index", "search index"),
+    ]
+
+    def __init__(self):
+        self.seconds: dict[str, float] = defaultdict(float)
+        self._saved = []
+
+    def __enter__(self):
+        import importlib
+
+        for module_path, name, label in self.STEPS:
+            module_name, _, owner_name = module_path.partition(".")
+            module = importlib.import_module(
+                "ocim.watch.search"
+                if module_name == "search"
+                else f"ocim.watch.pipeline.{module_name}"
+            )
+            owner = getattr(module, owner_name) if owner_name else module
+            original = getattr(owner, name)
+            self._saved.append((owner, name, original))
+            setattr(owner, name, self._wrap(original, label))
+        return self
+
+    def __exit__(self, *exc):
+        for owner, name, original in reversed(self._saved):
+            setattr(owner, name, original)
+
+    def _wrap(self, function, label):
+        seconds = self.seconds
+
+        def timed(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[label] += time.perf_counter() - began
+
+        return timed
+
+
+def _ingest_pass(corpus, sources, *, at, stages: _Stages | None = None) -> dict:
+    from django.db import connection
+
+    from ocim.watch.pipeline.errors import FeedParseError
+    from ocim.watch.pipeline.ingest import source_document_ingest
+
+    outcome = {}
+    statements = []
+    counter = _StatementCounter()
+    wall_by_feed = {}
+    cpu_began = time.process_time()
+    began = time.perf_counter()
+    with connection.execute_wrapper(counter), stages or contextlib.nullcontext():
+        for feed in corpus.feeds:
+            source = sources[f"https://{feed.name}.example.org/feed"]
+            before = counter.count
+            feed_began = time.perf_counter()
+            try:
+                report = source_document_ingest(
+                    source=source,
+                    body=feed.body,
+                    content_type=feed.content_type,
+                    encoding=None,
+                    final_url=source.url,
+                    fetched_at=at,
+                )
+                outcome[feed.name] = {
+                    "entries": report.entries_read,
+                    "new_items": report.new_items,
+                    "new_sightings": report.new_sightings,
+                    "duplicates": report.duplicates,
+                    "too_old": report.too_old,
+                    "problems": len(report.problems),
+                    "parser": report.parser,
+                }
+            except FeedParseError as error:
+                outcome[feed.name] = {"error": error.code}
+            wall_by_feed[feed.name] = time.perf_counter() - feed_began
+            statements.append(counter.count - before)
+    return {
+        "seconds": time.perf_counter() - began,
+        "cpu_seconds": time.process_time() - cpu_began,
+        "outcome": outcome,
+        "wall_by_feed": wall_by_feed,
+        "statements_max": max(statements),
+        "statements_mean": statistics.mean(statements),
+    }
+
+
+def _relays(corpus) -> dict:
+    from ocim.watch.models import Item
+    from ocim.watch.pipeline.urls import text_hash, url_canonical
+
+    found = partial = missed = 0
+    story_groups: dict[int, set[int]] = defaultdict(set)
+    for number, group in enumerate(corpus.relay_groups):
+        hashes = {text_hash(url_canonical(link)) for _feed, link in group}
+        items = list(Item.objects.filter(url_hash__in=hashes).values_list("pk", "story_id"))
+        stories = {story for _pk, story in items}
+        for story in stories - {None}:
+            story_groups[story].add(number)
+        if len(items) < 2:
+            # The relays shared the original's link (tracking parameters aside): one item,
+            # several sightings — deduplicated before any story is needed.
+            found += 1
+        elif None not in stories and len(stories) == 1:
+            found += 1
+        elif stories - {None}:
+            partial += 1
+        else:
+            missed += 1
+    from ocim.watch.models import Story
+
+    relay_items = set()
+    for group in corpus.relay_groups:
+        relay_items |= {text_hash(url_canonical(link)) for _feed, link in group}
+    mixed = 0
+    for story in Story.objects.prefetch_related("items"):
+        outsiders = [item for item in story.items.all() if item.url_hash not in relay_items]
+        if outsiders or len(story_groups.get(story.pk, ())) > 1:
+            mixed += 1
+    return {
+        "groups": len(corpus.relay_groups),
+        "found": found,
+        "partial": partial,
+        "missed": missed,
+        "stories": Story.objects.count(),
+        "stories_mixing_unrelated_items": mixed,
+    }
+
+
+def run(args) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    seeded = _seed(args.actors)
+    corpus = corpus_generate(seed=args.seed, feeds=args.feeds, scale=args.scale)
+    sources = _sources(corpus)
+    well_formed_xml = [f for f in corpus.feeds if not f.malformed and f.format != "json"]
+    size_class = {feed.name: feed.size_class for feed in corpus.feeds}
+    connection.close()
+
+    import fastfeedparser
+    import feedparser
+
+    parsers = {}
+    print("feedparser…", flush=True)
+    parsers["feedparser"] = _time_parser(feedparser.parse, well_formed_xml)
+    print("fastfeedparser…", flush=True)
+    parsers["fastfeedparser"] = _time_parser(fastfeedparser.parse, well_formed_xml)
+    with contextlib.suppress(ImportError):
+        import feedparser_rs
+
+        print("feedparser-rs…", flush=True)
+        parsers["feedparser-rs"] = _time_parser(
+            lambda body: feedparser_rs.parse(body, sanitize_html=False), well_formed_xml
+        )
+
+    from ocim.watch.pipeline.classify import classifier_current
+
+    classifier_current()  # built once per worker process, not per document
+    print("pipeline, new entries…", flush=True)
+    stages = _Stages()
+    first = _ingest_pass(corpus, sources, at=FETCHED_AT, stages=stages)
+    print("pipeline, same documents again…", flush=True)
+    again = _ingest_pass(corpus, sources, at=FETCHED_AT + dt.timedelta(hours=1))
+
+    baseline_seconds, baseline_entries, baseline_counts = parsers["feedparser"]
+    mismatches = []
+    for feed in corpus.feeds:
+        result = first["outcome"][feed.name]
+        if feed.malformed:
+            continue
+        expected = baseline_counts[feed.name] if feed.format != "json" else feed.entries
+        if result.get("entries") != expected:
+            mismatches.append((feed.name, feed.format, expected, result))
+    xml_names = {feed.name for feed in well_formed_xml}
+    pipeline_xml_entries = sum(first["outcome"][name]["entries"] for name in xml_names)
+    pipeline_xml_seconds = sum(first["wall_by_feed"][name] for name in xml_names)
+    by_class = {}
+    for label in ("small", "medium", "large"):
+        names = [n for n in xml_names if size_class[n] == label]
+        fp_seconds = None
+        if names:
+            feeds = [f for f in well_formed_xml if f.name in names]
+            fp_seconds = _time_parser(feedparser.parse, feeds)[0]
+        entries = sum(first["outcome"][n]["entries"] for n in names)
+        seconds = sum(first["wall_by_feed"][n] for n in names)
+        by_class[label] = {
+            "feeds": len(names),
+            "entries": entries,
+            "pipeline_seconds": seconds,
+            "feedparser_seconds": fp_seconds,
+            "ratio": (entries / seconds) / (entries / fp_seconds)
+            if entries and fp_seconds
+            else None,
+        }
+    malformed = {
+        feed.name: (feed.malformed, first["outcome"][feed.name])
+        for feed in corpus.feeds
+        if feed.malformed
+    }
+    report = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine_facts(),
+        "database": connection.vendor,
+        "database_version": ".".join(map(str, connection.Database.sqlite_version_info))
+        if connection.vendor == "sqlite"
+        else connection.cursor().connection.info.server_version,
+        "seeded": seeded,
+        "corpus": {
+            "feeds": len(corpus.feeds),
+            "bytes": sum(len(feed.body) for feed in corpus.feeds),
+            "smallest": min(len(f.body) for f in corpus.feeds if not f.malformed),
+            "largest": max(len(f.body) for f in corpus.feeds if not f.malformed),
+            "entries": sum(feed.entries for feed in corpus.feeds),
+            "formats": Counter(feed.format for feed in corpus.feeds),
+            "languages": Counter(feed.language for feed in corpus.feeds),
+            "malformed": Counter(feed.malformed for feed in corpus.feeds if feed.malformed),
+            "well_formed_xml_feeds": len(well_formed_xml),
+        },
+        "parsers": {
+            name: {"seconds": seconds, "entries": entries, "entries_per_second": entries / seconds}
+            for name, (seconds, entries, _counts) in parsers.items()
+        },
+        "pipeline_xml": {
+            "seconds": pipeline_xml_seconds,
+            "entries": pipeline_xml_entries,
+            "entries_per_second": pipeline_xml_entries / pipeline_xml_seconds,
+        },
+        "pipeline_all": {
+            key: first[key]
+            for key in ("seconds", "cpu_seconds", "statements_max", "statements_mean")
+        }
+        | {"entries": sum(o.get("entries", 0) for o in first["outcome"].values())},
+        "pipeline_again": {
+            key: again[key]
+            for key in ("seconds", "cpu_seconds", "statements_max", "statements_mean")
+        }
+        | {"entries": sum(o.get("entries", 0) for o in again["outcome"].values())},
+        "new_items": sum(o.get("new_items", 0) for o in first["outcome"].values()),
+        "new_sightings": sum(o.get("new_sightings", 0) for o in first["outcome"].values()),
+        "by_class": by_class,
+        "mismatches": mismatches,
+        "malformed": malformed,
+        "relays": _relays(corpus),
+        "stages": dict(stages.seconds),
+    }
+    report["ratio"] = (
+        report["pipeline_xml"]["entries_per_second"]
+        / report["parsers"]["feedparser"]["entries_per_second"]
+    )
+    del baseline_seconds, baseline_entries
+    return report
+
+
+def table(report: dict) -> str:
+    fp = report["parsers"]["feedparser"]["entries_per_second"]
+    lines = [
+        "| what (well-formed XML feeds unless said) | entries | seconds | entries/s |"
+        " × feedparser |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    labels = {
+        "feedparser": "feedparser, parsing alone (baseline)",
+        "fastfeedparser": "fastfeedparser, parsing alone",
+        "feedparser-rs": "feedparser-rs, parsing alone (not used)",
+    }
+    for name, figures in report["parsers"].items():
+        lines.append(
+            f"| {labels[name]} | {figures['entries']:,} | {figures['seconds']:.2f} | "
+            f"{figures['entries_per_second']:,.0f} | {figures['entries_per_second'] / fp:.1f} |"
+        )
+    xml = report["pipeline_xml"]
+    lines.append(
+        f"| **whole pipeline**, new entries | {xml['entries']:,} | {xml['seconds']:.2f} | "
+        f"{xml['entries_per_second']:,.0f} | **{report['ratio']:.1f}** |"
+    )
+    for key, label in (
+        ("pipeline_all", "whole pipeline, every feed (JSON Feed and malformed too)"),
+        ("pipeline_again", "whole pipeline, the same documents again (nothing new)"),
+    ):
+        figures = report[key]
+        rate = figures["entries"] / figures["seconds"]
+        lines.append(
+            f"| {label} | {figures['entries']:,} | {figures['seconds']:.2f} | {rate:,.0f} | "
+            f"{rate / fp:.1f} |"
+        )
+    lines += ["", "| feeds by size | feeds | entries | pipeline s | feedparser s | × feedparser |"]
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    for label, figures in report["by_class"].items():
+        if not figures["feeds"]:
+            continue
+        lines.append(
+            f"| {label} | {figures['feeds']} | {figures['entries']:,} | "
+            f"{figures['pipeline_seconds']:.2f} | {figures['feedparser_seconds']:.2f} | "
+            f"{figures['ratio']:.1f} |"
+        )
+    entries = report["pipeline_all"]["entries"]
+    total = report["pipeline_all"]["seconds"]
+    lines += [
+        "",
+        "| step of the pipeline (every feed, new entries) | seconds | µs per entry | share |",
+    ]
+    lines.append("|---|---:|---:|---:|")
+    measured = 0.0
+    for label, seconds in sorted(report["stages"].items(), key=lambda pair: -pair[1]):
+        measured += seconds
+        lines.append(
+            f"| {label} | {seconds:.2f} | {seconds / entries * 1e6:,.0f} | {seconds / total:.0%} |"
+        )
+    rest = total - measured
+    lines.append(
+        f"| the rest: lookups, item and sighting INSERTs, savepoints, commits | {rest:.2f} | "
+        f"{rest / entries * 1e6:,.0f} | {rest / total:.0%} |"
+    )
+    return "\n".join(lines)
+
+
+def summary(report: dict) -> str:
+    corpus = report["corpus"]
+    relays = report["relays"]
+    outcomes = Counter(
+        "entries" if "entries" in result else result["error"]
+        for _kind, result in report["malformed"].values()
+    )
+    return (
+        f"Corpus: {corpus['feeds']} feeds, {corpus['bytes'] / 1e6:.1f} MB, "
+        f"{corpus['smallest'] / 1e3:.1f} KB to {corpus['largest'] / 1e6:.2f} MB, "
+        f"{corpus['entries']:,} entries; formats {dict(corpus['formats'])}; languages "
+        f"{dict(corpus['languages'])}; {sum(corpus['malformed'].values())} malformed "
+        f"({dict(corpus['malformed'])}). Seeded: {report['seeded']['actors']:,} actors, "
+        f"{report['seeded']['concepts']} concepts, {report['seeded']['rules']} rules, every "
+        "region, department and commune.\n\n"
+        f"Checks: {len(report['mismatches'])} well-formed feeds where the pipeline read another "
+        f"number of entries than feedparser (or than written, for JSON Feed); malformed feeds "
+        f"ended as {dict(outcomes)}; {report['new_items']:,} items and "
+        f"{report['new_sightings']:,} sightings of relayed links stored. Relays: "
+        f"{relays['found']} of {relays['groups']} groups in one story (or one item), "
+        f"{relays['partial']} partly, {relays['missed']} missed; {relays['stories']} stories, "
+        f"{relays['stories_mixing_unrelated_items']} mixing unrelated items. SQL statements "
+        f"per document: at most {report['pipeline_all']['statements_max']} "
+        f"(mean {report['pipeline_all']['statements_mean']:.1f}); again: at most "
+        f"{report['pipeline_again']['statements_max']}. CPU of the benchmark process: "
+        f"{report['pipeline_all']['cpu_seconds']:.1f} s of "
+        f"{report['pipeline_all']['seconds']:.1f} s (the rest: the database)."
+    )
+
+
+def record(report: dict, markdown: str) -> None:
+    facts = report["machine"]
+    latest = "\n".join(
+        [
+            START_MARK,
+            f"Run of {report['date']} on {facts['cpus']} CPU(s) ({facts['cpu_model']}), "
+            f"{facts['os']}; Python {facts['python']}, Django {facts['django']}, "
+            f"{report['database']} {report['database_version']}; load average before the run: "
+            f"{facts['load_average_1min']}.",
+            "",
+            markdown,
+            "",
+            summary(report),
+            END_MARK,
+        ]
+    )
+    history = (
+        f"| {report['date']} | {facts['load_average_1min']} | {report['database']} | "
+        f"{report['parsers']['feedparser']['entries_per_second']:,.0f} | "
+        f"{report['pipeline_xml']['entries_per_second']:,.0f} | {report['ratio']:.1f} |"
+    )
+    doc_update(DOC, marks=(START_MARK, END_MARK, HISTORY_MARK), latest=latest, history_line=history)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"),
+    )
+    parser.add_argument("--database", default="ocim_bench_watch_ingest")
+    parser.add_argument("--sqlite", action="store_true", help="a throw-away SQLite file instead")
+    parser.add_argument("--feeds", type=int, default=320)
+    parser.add_argument("--scale", type=float, default=1.0, help="entries per feed × this")
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--actors", type=int, default=5000)
+    parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--no-record", action="store_true", help="do not update docs/benchmarks.md")
+    # Accepted for bench/run_all.py, which passes the same options to every script.
+    parser.add_argument("--seconds", type=float, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ocim.settings.bench"
+    os.environ.pop("REDIS_URL", None)
+    temporary = None
+    if args.sqlite:
+        temporary = tempfile.TemporaryDirectory(prefix="watch-ingest-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{temporary.name}/bench.sqlite3"
+    else:
+        database_recreate(args.server, args.database)
+        os.environ["DATABASE_URL"] = database_url(args.server, args.database)
+    try:
+        report = run(args)
+    finally:
+        if not args.sqlite and not args.keep_database:
+            from django.db import connections
+
+            connections.close_all()
+            database_drop(args.server, args.database)
+        if temporary is not None:
+            temporary.cleanup()
+    markdown = table(report)
+    print()
+    print(markdown)
+    print()
+    print(summary(report))
+    for mismatch in report["mismatches"][:10]:
+        print("mismatch:", mismatch)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = report["date"].replace(" ", "_").replace(":", "")
+    (RESULTS / f"watch_ingest-{stamp}.json").write_text(json.dumps(report, indent=2, default=str))
+    if not args.no_record:
+        record(report, markdown)
+    if report["mismatches"]:
+        return 1
+    return 0 if report["ratio"] >= GOAL else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -274,13 +274,15 @@ def cycle(
     from ocim.watch.models import FetchLog, Source
 
     total = Source.objects.count()
-    Source.objects.update(next_fetch_at=timezone.now(), enqueued_at=None)
+    # The cycle starts before the sources are made due: a worker still busy from the previous
+    # cycle may read one of them at once, and that read belongs to this cycle.
+    started_at = timezone.now()
+    started = time.monotonic()
+    Source.objects.update(next_fetch_at=started_at, enqueued_at=None)
     server_call(control, "POST", "/reset")
     sampler.reset()
     cpu_before = cpu_seconds([pid for root in worker_pids for pid in _tree(root)])
     print(f"[{label}] {total} sources…", flush=True)
-    started_at = timezone.now()
-    started = time.monotonic()
     sweeps = 1
     queued = sources_enqueue_due()
     next_sweep = started + SWEEP_EVERY

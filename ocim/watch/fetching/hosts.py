@@ -232,6 +232,7 @@ def _robots_refresh(host: Host, *, scheme: str, now: datetime) -> FetchError | N
     status = None
     text = None
     failure = None
+    blocked_until = None
     try:
         result = safe_fetch(
             url,
@@ -243,7 +244,7 @@ def _robots_refresh(host: Host, *, scheme: str, now: datetime) -> FetchError | N
         if 200 <= status < 300:
             text = result.content.decode("utf-8", errors="replace").replace("\x00", "")
         if status == 429:
-            block_from_response(host, result, now=now)
+            blocked_until = block_from_response(host, result, now=now)
         if 300 <= status < 400:
             status = 404  # a redirect without a usable Location: "unavailable", no rules
     except _ADDRESS_REFUSALS as error:
@@ -256,7 +257,10 @@ def _robots_refresh(host: Host, *, scheme: str, now: datetime) -> FetchError | N
         logger.info("robots.txt of %s could not be read: %s", host.name, error)
         failure = error
     definite = status is not None and status < 500 and status != 429
-    fields = {"robots_expires_at": now + (ROBOTS_TTL if definite else ROBOTS_RETRY)}
+    expires = now + (ROBOTS_TTL if definite else ROBOTS_RETRY)
+    if blocked_until is not None:
+        expires = blocked_until  # asked to wait: read it again as soon as we may
+    fields = {"robots_expires_at": expires}
     keep_copy = (
         not definite
         and host.robots_status is not None

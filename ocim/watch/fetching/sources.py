@@ -100,11 +100,12 @@ def source_fetch(
     ``host_wait``: how long to wait for a host that is resting after a request (crawl delay) —
     a fetch task reading several sources of one host passes a few seconds.
     ``in_flight_wait``: how long to wait for another worker's request to the host (0: the
-    source is deferred at once; a thread with nothing else to do waits a little). Side
-    effects: requests to the source's host, the
-    source's health record and fetch-log entry, items stored by the processing pipeline,
-    full-text reads queued for a flagged source's new items, an audit entry when the source is
-    suspended. Never raises for a source's failure: the failure is recorded.
+    source is deferred at once; a thread with nothing else to do waits a little).
+
+    Side effects: requests to the source's host, the source's health record and fetch-log
+    entry, items stored by the processing pipeline, full-text reads queued for a flagged
+    source's new items, an audit entry when the source is suspended. Never raises for a
+    source's failure: the failure is recorded.
     """
     now = timezone.now()
     token = uuid.uuid4().hex

@@ -50,19 +50,19 @@ class SourceForm(WagtailAdminModelForm):
     field per part and stored as the source's ``extraction_rules`` object."""
 
     url = forms.CharField(
-        label=_("address"),
+        label=_("Address"),
         max_length=Source._meta.get_field("url").max_length,
         help_text=_("The feed (RSS, Atom, JSON Feed), or the web page to read."),
         widget=forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
     site_url = forms.CharField(
-        label=_("website"),
+        label=_("Website"),
         required=False,
         max_length=Source._meta.get_field("site_url").max_length,
         widget=forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
     state = forms.ChoiceField(
-        label=_("state"),
+        label=_("State"),
         choices=[
             (SourceState.ACTIVE, SourceState.ACTIVE.label),
             (SourceState.PAUSED, SourceState.PAUSED.label),

@@ -295,13 +295,16 @@ class ItemFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
     source = forms.ModelChoiceField(
-        label=_("Source"), queryset=Source.objects.none(), required=False, empty_label=_("All")
+        label=_("Source"),
+        queryset=Source.objects.none(),
+        required=False,
+        empty_label=_("All sources"),
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=SourceCategory.objects.none(),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All categories"),
     )
     concept = forms.TypedChoiceField(label=_("Concept"), required=False, coerce=int)
     family = forms.TypedChoiceField(label=_("Actor family"), required=False, coerce=int)
@@ -316,7 +319,11 @@ class ItemFilterForm(forms.Form):
     kept = forms.ChoiceField(
         label=_("Marked"),
         required=False,
-        choices=[("", _("All")), (Kept.STARRED, _("Starred")), (Kept.CURATED, _("Curated"))],
+        choices=[
+            ("", _("Starred or not")),
+            (Kept.STARRED, _("Starred")),
+            (Kept.CURATED, _("Curated")),
+        ],
     )
     story = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -324,14 +331,14 @@ class ItemFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = Source.objects.only("id", "title").order_by("title")
         self.fields["category"].queryset = SourceCategory.objects.order_by("name")
-        self.fields["concept"].choices = [("", _("All"))] + [
+        self.fields["concept"].choices = [("", _("All concepts"))] + [
             (concept.pk, concept.label) for concept in concepts
         ]
-        self.fields["family"].choices = [("", _("All"))] + [
+        self.fields["family"].choices = [("", _("All families"))] + [
             (family.pk, family.name) for family in families
         ]
         self.fields["territory"].choices = [
-            ("", _("All")),
+            ("", _("All territories")),
             (_("Regions"), [(f"region:{region.pk}", region.name) for region in regions]),
             (
                 _("Departments"),
@@ -393,16 +400,16 @@ class HealthFilterForm(forms.Form):
         ],
     )
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All")), *SourceState.choices]
+        label=_("State"), required=False, choices=[("", _("All states")), *SourceState.choices]
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All")), *SourceKind.choices]
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *SourceKind.choices]
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=SourceCategory.objects.order_by("name"),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All categories"),
     )
     sort = forms.ChoiceField(
         required=False,

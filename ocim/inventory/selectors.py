@@ -42,6 +42,31 @@ def actors_filtered(filters: ActorFilters, queryset: QuerySet[Actor] | None = No
     return actors
 
 
+def actor_names_for_matching() -> list[tuple[int, str, str, int]]:
+    """Every actor's ``(id, name, other_names, family_id)``, for finding actors mentioned in a
+    text (the watch's classifier). Names only: nothing that is not already public."""
+    return list(Actor.objects.order_by("pk").values_list("pk", "name", "other_names", "family_id"))
+
+
+def actor_family_terms() -> dict[int, list[str]]:
+    """Each actor family's id with the words that name it: its French and English names and
+    those of its types ("Parc zoologique, aquarium" gives both terms), for the watch's
+    classifier."""
+    from .models import ActorType
+
+    terms: dict[int, list[str]] = {}
+    for pk, name_fr, name_en in ActorFamily.objects.values_list("pk", "name_fr", "name_en"):
+        terms.setdefault(pk, []).extend([name_fr, name_en])
+    for family_id, name_fr, name_en in ActorType.objects.values_list(
+        "family_id", "name_fr", "name_en"
+    ):
+        for name in (name_fr, name_en):
+            terms.setdefault(family_id, []).extend(
+                part.strip() for part in name.split(",") if part.strip()
+            )
+    return terms
+
+
 def actor_family_list() -> QuerySet[ActorFamily]:
     """The actor families in their display order (for other modules' filters)."""
     return ActorFamily.objects.order_by("sort_order", "name_fr")

@@ -305,3 +305,13 @@ OCIM_GEOCODER_TIMEOUT = env.int("OCIM_GEOCODER_TIMEOUT", 5)
 OCIM_GEOCODER_IGN_MIN_SCORE = 0.5
 # Largest import file accepted (bytes).
 OCIM_IMPORT_MAX_BYTES = env.int("OCIM_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+
+# --- Watch: processing pipeline -----------------------------------------------------------------
+# Items published (or first seen, when undated) longer ago than this are purged, unless starred,
+# curated or published; entries older than this are not stored. 0 keeps everything.
+OCIM_WATCH_RETENTION_DAYS = env.int("OCIM_WATCH_RETENTION_DAYS", 365)
+if OCIM_WATCH_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("OCIM_WATCH_RETENTION_DAYS cannot be negative.")
+# How long a worker keeps its compiled classifier before reading actor names again (rules and
+# the thesaurus rebuild it at once when they change).
+OCIM_WATCH_CLASSIFIER_TTL = env.int("OCIM_WATCH_CLASSIFIER_TTL", 300)

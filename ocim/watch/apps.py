@@ -8,11 +8,16 @@ class WatchConfig(AppConfig):
     verbose_name = _("Strategic watch")
 
     def ready(self):
-        # Periodic jobs declared by this app (fetch scheduling, full texts, fetch log).
-        # The latest items about an actor, on its public page (the inventory asks the modules).
+        # Periodic jobs declared by this app (fetch scheduling, full texts, fetch log) and by
+        # its pipeline (retention); the pipeline's classifier is rebuilt when rules or the
+        # thesaurus change; the latest items about an actor, on its public page (the inventory
+        # asks the modules).
         from ocim.inventory.related import related_provider_register
 
         from . import jobs  # noqa: F401
+        from .pipeline import jobs as pipeline_jobs  # noqa: F401
+        from .pipeline.classify import connect_signals
         from .related import RELATED_KEY, actor_watch_items
 
+        connect_signals()
         related_provider_register(RELATED_KEY, actor_watch_items)

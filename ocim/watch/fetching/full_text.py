@@ -1,11 +1,11 @@
 """Full text of the items of "fetch full text" sources: their linked page, read politely.
 
 When a flagged source brings new items, one ``FullTextFetch`` row per item is written in the
-same transaction and a task is queued for them after the commit. The page is read with the
-same rules as a source (host lease, ``Retry-After``, robots.txt, the SSRF-safe helper), then
-handed to the pipeline's ``item_full_text_extract``. A busy host defers the row; a failure is
-tried again later (15 min, 30 min), and given up after ``MAX_ATTEMPTS``. Rows left behind by a
-lost task are picked up by the periodic sweep (:func:`full_texts_enqueue_due`).
+transaction that stores them and a task is queued for them after the commit. The page is read
+with the same rules as a source (host lease, ``Retry-After``, robots.txt, the SSRF-safe
+helper), then handed to the pipeline's ``item_full_text_extract``. A busy host defers the row;
+a failure is tried again later (15 min, 30 min), and given up after ``MAX_ATTEMPTS``. Rows left
+behind by a lost task are picked up by the periodic sweep (:func:`full_texts_enqueue_due`).
 """
 
 from __future__ import annotations
@@ -35,18 +35,15 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{1,40})""", re.I)
 
 
-def full_texts_plan(*, source, since: datetime) -> list[int]:
-    """Queue the full text of ``source``'s items first seen at or after ``since`` (those the
-    fetch that started then brought). Call inside the transaction that stored the items; the
-    fetch task is enqueued after its commit. Returns the ids of the rows written."""
+def full_texts_plan(*, item_ids: list[int]) -> list[int]:
+    """Queue the full text of the items ``item_ids`` (new items of a flagged source). Call
+    inside the transaction that stored the items; the fetch task is enqueued after its
+    commit. Items without a fetchable link are left out. Returns the ids of the rows
+    written."""
     now = timezone.now()
-    items = (
-        Item.objects.filter(source=source, first_seen_at__gte=since, full_text="")
-        .exclude(url="")
-        .values_list("pk", "url")
-    )
+    items = Item.objects.filter(pk__in=item_ids, full_text="").exclude(url="")
     rows = []
-    for item_id, url in items:
+    for item_id, url in items.values_list("pk", "url"):
         host = hosts.host_key_for(url)
         if host is None:
             continue

@@ -30,6 +30,12 @@ def document_ingest(
     )
 
 
+def new_item_ids(report) -> list[int]:
+    """Ids of the items this document created (their linked page is read for flagged
+    sources)."""
+    return list(report.new_item_ids)
+
+
 def new_entry_count(report) -> int:
     """Entries this source had not carried before: new items and new sightings of items
     another source brought first."""
@@ -38,6 +44,6 @@ def new_entry_count(report) -> int:
 
 def full_text_extract(item, html: str) -> None:
     """Keep the main text of ``item``'s linked page (sanitised, re-classified)."""
-    from ocim.watch.pipeline.full_text import item_full_text_extract
+    from ocim.watch.pipeline.fulltext import item_full_text_extract
 
     item_full_text_extract(item, html)

@@ -70,7 +70,8 @@ def sources_enqueue_due(*, now: datetime | None = None, limit: int = ENQUEUE_LIM
 def sources_fetch(source_ids: list[int], *, threads: int | None = None) -> dict[str, int]:
     """Read the given sources (those still due when their turn comes), a host's sources one
     after the other on one thread, hosts side by side on up to ``threads`` threads
-    (``OCIM_WATCH_FETCH_THREADS``). Returns how many ended each way (``content``,
+    (``OCIM_WATCH_FETCH_THREADS``); threads done early while another waits on a slow server
+    read other due sources meanwhile. Returns how many ended each way (``content``,
     ``not_modified``, ``error``, ``deferred``, ``skipped``, ``released``). Safe to run twice."""
     rows = list(Source.objects.filter(pk__in=source_ids).values_list("pk", "url"))
     released: list[int] = []
@@ -83,6 +84,7 @@ def sources_fetch(source_ids: list[int], *, threads: int | None = None) -> dict[
         _by_host(rows).values(),
         lambda pk: source_fetch(source_id=pk, host_wait=HOST_WAIT_SECONDS),
         release=release,
+        refill=_claim_due,
         threads=threads,
     )
     summary: dict[str, int] = {}
@@ -174,6 +176,25 @@ def fetch_log_prune(*, older_than_days: int | None = None) -> int:
         if not ids:
             return deleted
         deleted += FetchLog.objects.filter(pk__in=ids).delete()[0]
+
+
+def _claim_due(limit: int) -> list[list[int]]:
+    """Due sources for a fetch thread with nothing left to do while its task waits for a slow
+    server: the most overdue ones, grouped by host, whether or not a queued task holds them
+    (that task will find them read and skip them)."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = (
+            Source.objects.filter(state=SourceState.ACTIVE)
+            .filter(Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now))
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+            .order_by(F("next_fetch_at").asc(nulls_first=True), "pk")
+            .select_for_update(skip_locked=True)
+        )
+        rows = list(due.values_list("pk", "url")[:limit])
+        if rows:
+            Source.objects.filter(pk__in=[pk for pk, _url in rows]).update(enqueued_at=now)
+    return list(_by_host(rows).values())
 
 
 def _by_host(rows: list[tuple[int, str]]) -> dict[str, list[int]]:

@@ -278,10 +278,11 @@ class _Fetch:
                 self._log(
                     FetchOutcome.CONTENT, status_code=result.status_code, new_entries=new_entries
                 )
-                if source.fetch_full_text and new_entries:
+                created = pipeline.new_item_ids(report)
+                if source.fetch_full_text and created:
                     from .full_text import full_texts_plan
 
-                    full_texts_plan(source=source, since=self.started_at)
+                    full_texts_plan(item_ids=created)
         except ApplicationError as error:
             with translation.override("en"):
                 detail = str(error.extra.get("detail") or error.message)

@@ -29,6 +29,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Item, ItemSighting, Source, SourceKind
+from .classify import (
+    Classification,
+    ItemText,
+    SourceFacts,
+    classifications_store,
+    classifier_current,
+)
 from .errors import FeedParseError
 from .normalise import (
     EntryIdentity,
@@ -38,6 +45,7 @@ from .normalise import (
     entry_normalise,
 )
 from .parsing import ParsedFeed, feed_parse
+from .retention import retention_cutoff
 from .stories import (
     BANDS,
     signature_bands,
@@ -64,7 +72,8 @@ class IngestReport:
     ``entries_read``: entries found in the document. ``new_items``: items created.
     ``new_sightings``: entries new to this source whose item already existed (carried by
     another source, or the same link under another identifier). ``duplicates``: entries
-    already seen in this source (or repeated within the document), skipped.
+    already seen in this source (or repeated within the document), skipped. ``too_old``:
+    entries published before the retention age (``OCIM_WATCH_RETENTION_DAYS``), skipped.
     ``problems``: per-entry problems (skipped entries, ignored links, unreadable dates…).
     ``repairs``: what the document itself needed (charset guessed, control characters or a
     document type declaration removed). ``new_item_ids``: ids of the items created (the
@@ -77,6 +86,7 @@ class IngestReport:
     new_items: int = 0
     new_sightings: int = 0
     duplicates: int = 0
+    too_old: int = 0
     stories_joined: int = 0
     feed_title: str = ""
     problems: list[EntryProblem] = field(default_factory=list)
@@ -142,7 +152,11 @@ def source_document_ingest(
     )
     identities: list[EntryIdentity] = []
     seen: set[str] = set()
+    cutoff = retention_cutoff(fetched_at)
     for index, raw in enumerate(parsed.entries):
+        if cutoff is not None and raw.published is not None and raw.published < cutoff:
+            report.too_old += 1
+            continue
         try:
             identity = entry_identify(raw, index=index, base_url=base_url, problems=report.problems)
         except Exception:
@@ -271,9 +285,17 @@ class _Storage:
                 new_by_url[identity.url_hash] = entry
 
         items = [self._item(entry) for entry in new_entries]
+        classifications = self._classify(new_entries)
         stories = stories_assign(items, source_id=source.pk, now=self.fetched_at)
         if items:
             Item.objects.bulk_create(items)
+        classifications_store(
+            [
+                (item.pk, result)
+                for item, result in zip(items, classifications, strict=True)
+                if result is not None
+            ]
+        )
         stories_recount(stories, now=self.fetched_at)
         for entry, item in zip(new_entries, items, strict=True):
             sightings.append(self._sighting(entry.identity, item.pk))
@@ -288,6 +310,30 @@ class _Storage:
         self.report.new_items = len(items)
         self.report.stories_joined = sum(1 for item in items if item.story_id is not None)
         self.report.new_item_ids = [item.pk for item in items]
+
+    def _classify(self, entries: list[NormalisedEntry]) -> list[Classification | None]:
+        if not entries:
+            return []
+        classifier = classifier_current()
+        facts = SourceFacts.of(self.source)
+        source_text = f"{self.source.title} {self.source.url}"
+        results: list[Classification | None] = []
+        for entry in entries:
+            text = ItemText(
+                title=entry.title,
+                summary=entry.summary,
+                content=entry.content_text,
+                url=entry.identity.url,
+                author=entry.author,
+                source=source_text,
+            )
+            try:
+                results.append(classifier.classify(text, source_facts=facts))
+            except Exception:
+                # A classifier bug must not lose the item: it is stored unclassified.
+                logger.exception("item %s of source %s not classified", entry.title, self.source.pk)
+                results.append(None)
+        return results
 
     def _sighting(self, identity: EntryIdentity, item_id: int) -> ItemSighting:
         return ItemSighting(

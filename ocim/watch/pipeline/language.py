@@ -24,8 +24,8 @@ def language_detect(text: str, *, hint: str = "") -> str:
         return hint
     try:
         reliable, _bytes, details = pycld2.detect(sample, isPlainText=True)
-    except pycld2.error:
-        # CLD2 refuses some byte sequences (it checks UTF-8 strictly).
+    except (pycld2.error, UnicodeError):
+        # CLD2 refuses some byte sequences (it checks UTF-8 strictly), Python lone surrogates.
         return hint
     code = details[0][1] if details else "un"
     if code in ("un", "xxx") or (not reliable and hint):

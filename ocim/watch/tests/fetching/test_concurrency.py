@@ -4,6 +4,7 @@ of workers: real threads, one PostgreSQL connection each, released together."""
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
@@ -97,3 +98,38 @@ def test_many_workers_over_shared_hosts_keep_one_request_per_host(
         assert len(server.requests_to("/robots.txt")) == 1
     assert [flight.peak for flight in flights] == [1, 1, 1]
     assert set(Source.objects.values_list("fetch_count", "lease_token")) == {(1, "")}
+
+
+def test_a_hanging_source_ends_at_its_deadline_while_its_task_reads_the_others(
+    loopback_server_factory, pipeline_spy, settings
+):
+    """A task of two sources, one on a server that never answers (deadline 2 s here): the
+    other thread reads its source, then the other due sources (queued in tasks of their own),
+    before the hanging read ends; the task ends with the hanging read, not after."""
+    from ocim.core.tests.servers import RawReply
+    from ocim.watch.models import FetchLog
+
+    settings.OCIM_WATCH_FETCH_DEADLINE = 2
+    hanging_server = loopback_server_factory()
+    hanging_server.reply("/flux.xml", RawReply([b"HTTP/1.1 200 OK\r\n"], delay=30))
+    hanging = make_source(hanging_server.url("/flux.xml"))
+    others = []
+    for _ in range(7):
+        server = loopback_server_factory()
+        server.reply("/flux.xml", Reply(200, {"Content-Type": "application/rss+xml"}, b"<rss/>"))
+        others.append(make_source(server.url("/flux.xml")))
+
+    started = time.monotonic()
+    summary = sources_fetch([hanging.pk, others[0].pk], threads=2)
+    elapsed = time.monotonic() - started
+
+    assert summary == {"error": 1, "content": 7}  # its two sources and the five taken on
+    assert 2 <= elapsed < 4
+    hanging.refresh_from_db()
+    assert hanging.last_error_code == "deadline_exceeded"
+    hanging_log = FetchLog.objects.get(source=hanging)
+    hanging_end = hanging_log.started_at + timedelta(milliseconds=hanging_log.duration_ms)
+    for other in others:
+        log = FetchLog.objects.get(source=other)
+        assert log.outcome == "content"
+        assert log.started_at < hanging_end

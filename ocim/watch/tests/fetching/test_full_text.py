@@ -16,7 +16,7 @@ from ocim.watch.fetching.full_text import (
 )
 from ocim.watch.models import FullTextFetch, Host, Item
 
-from .builders import make_source
+from .builders import feed_reply, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,9 @@ PAGE = Reply(
 
 
 def flagged_source(server, spy, count=2):
-    server.reply("/flux.xml", Reply(200, {"Content-Type": "application/rss+xml"}, b"<rss/>"))
-    spy.entries = [(f"guid-{n}", server.url(f"/article{n}.html")) for n in range(count)]
+    """A "full text" source whose feed links to ``count`` articles on the same server."""
+    entries = [(f"guid-{n}", server.url(f"/article{n}.html")) for n in range(count)]
+    server.reply("/flux.xml", feed_reply(entries))
     return make_source(server.url("/flux.xml"), fetch_full_text=True)
 
 

@@ -205,3 +205,127 @@ def test_a_hanging_robots_txt_ends_at_its_own_deadline(loopback_server, pipeline
     source.refresh_from_db()
     assert source.last_error.startswith("robots.txt: ")
     assert loopback_server.requests_to("/flux") == []
+
+
+# --- hostile documents: the body arrives, the pipeline must survive it ---------------------------
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<rss version="2.0"><channel><title>&lol9;</title>
+<item><guid>bomb</guid><title>&lol9;</title><link>https://example.org/bomb</link></item>
+</channel></rss>"""
+
+
+def external_entity(port):
+    return f"""<?xml version="1.0"?>
+<!DOCTYPE rss [
+ <!ENTITY passwd SYSTEM "file:///etc/passwd">
+ <!ENTITY remote SYSTEM "http://127.0.0.1:{port}/secret">
+ <!ENTITY % dtd SYSTEM "http://127.0.0.1:{port}/evil.dtd"> %dtd;
+]>
+<rss version="2.0"><channel><title>t</title>
+<item><guid>xxe</guid><title>A &passwd; B &remote;</title><link>https://example.org/xxe</link>
+</item></channel></rss>""".encode()
+
+
+def rss_bytes(title: str, *, encoding: str, declare: str | None = None) -> bytes:
+    declaration = f"<?xml version='1.0' encoding='{declare}'?>" if declare else ""
+    return declaration.encode() + (
+        "<rss version='2.0'><channel><title>Flux</title>"
+        f"<item><guid>g1</guid><title>{title}</title><link>https://example.org/1</link></item>"
+        "</channel></rss>"
+    ).encode(encoding)
+
+
+def stored_text():
+    from ocim.watch.models import Item
+
+    return " ".join(
+        f"{item.title} {item.summary} {item.content_text}" for item in Item.objects.all()
+    )
+
+
+DOCUMENT_CASES = {
+    "billion laughs": lambda server: Reply(
+        200, {"Content-Type": "application/rss+xml"}, BILLION_LAUGHS
+    ),
+    "external entities": lambda server: Reply(
+        200, {"Content-Type": "application/rss+xml"}, external_entity(server.port)
+    ),
+    "wrong charset": lambda server: Reply(
+        200,
+        {"Content-Type": "application/rss+xml; charset=utf-8"},
+        rss_bytes("Musée d'été", encoding="latin-1"),
+    ),
+    "missing charset": lambda server: Reply(
+        200, {"Content-Type": "application/rss+xml"}, rss_bytes("Musée – été", encoding="cp1252")
+    ),
+    "unknown charset": lambda server: Reply(
+        200,
+        {"Content-Type": "application/rss+xml; charset=x-klingon"},
+        rss_bytes("Musée", encoding="utf-8", declare="x-klingon"),
+    ),
+    "control characters": lambda server: Reply(
+        200,
+        {"Content-Type": "application/rss+xml"},
+        rss_bytes("Mus\x00ée\x01\x08 \x1b[31mrouge\x0b", encoding="utf-8"),
+    ),
+    "binary garbage": lambda server: Reply(
+        200, {"Content-Type": "application/rss+xml"}, bytes(range(256)) * 64
+    ),
+    "empty body": lambda server: Reply(200, {"Content-Type": "application/rss+xml"}, b""),
+}
+
+
+@pytest.mark.parametrize("case", list(DOCUMENT_CASES))
+def test_a_hostile_document_ends_as_entries_or_a_clean_error(case, loopback_server, pipeline_spy):
+    loopback_server.reply("/flux", DOCUMENT_CASES[case](loopback_server))
+    loopback_server.reply("/secret", Reply(200, body=b"TOP-SECRET"))
+    loopback_server.reply("/evil.dtd", Reply(200, body=b'<!ENTITY leak "TOP-SECRET">'))
+    source = make_source(loopback_server.url("/flux"))
+
+    started = time.monotonic()
+    result = source_fetch(source_id=source.pk)
+
+    assert time.monotonic() - started < DEADLINE + SLACK
+    assert result.outcome in ("content", "error")
+    source.refresh_from_db()
+    assert (source.lease_token, source.lease_until) == ("", None)
+    if result.outcome == "error":
+        assert source.last_error_code and source.last_error
+        assert source.last_error_code != "processing_failed", source.last_error
+    else:
+        assert source.last_error_code == ""
+    text = stored_text()
+    assert "lollollollol" not in text  # entities never expanded
+    assert "root:" not in text and "TOP-SECRET" not in text
+    assert loopback_server.requests_to("/secret") == []
+    assert loopback_server.requests_to("/evil.dtd") == []
+    assert not any(ord(char) < 32 and char not in "\t\n\r" for char in text)
+
+
+@pytest.mark.parametrize("case", ["wrong charset", "missing charset", "control characters"])
+def test_a_readable_document_with_a_broken_encoding_still_gives_its_entry(
+    case, loopback_server, pipeline_spy
+):
+    from ocim.watch.models import Item
+
+    loopback_server.reply("/flux", DOCUMENT_CASES[case](loopback_server))
+    source = make_source(loopback_server.url("/flux"))
+
+    assert source_fetch(source_id=source.pk).outcome == "content"
+    title = Item.objects.get().title
+    assert "Mus" in title
+    if case != "control characters":
+        assert "Musée" in title

@@ -6,18 +6,18 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ocim.core.errors import ApplicationError
 from ocim.core.models import AuditLogEntry
 from ocim.core.tests.servers import RawReply, Reply
 from ocim.watch.fetching import source_fetch
-from ocim.watch.models import FetchLog, Host, Source, SourceKind, SourceState
+from ocim.watch.models import FetchLog, Host, Item, Source, SourceKind, SourceState
 
-from .builders import make_source
+from .builders import make_source, rss
 
 pytestmark = pytest.mark.django_db
 
-RSS = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
-FEED_HEADERS = {"Content-Type": "application/rss+xml; charset=ISO-8859-1"}
+ENTRIES = [(f"actu-{n}", f"https://museum.example.org/actualites/{n}") for n in range(3)]
+RSS = rss(ENTRIES)
+FEED_HEADERS = {"Content-Type": "application/rss+xml; charset=utf-8"}
 
 
 def feed(status=200, body=RSS, **headers):
@@ -40,13 +40,13 @@ def test_a_first_read_stores_both_validators_and_hands_the_body_to_the_pipeline(
     loopback_server.reply(
         "/flux.xml", feed(ETag='"v1"', **{"Last-Modified": "Mon, 07 Dec 2026 06:00:00 GMT"})
     )
-    pipeline_spy.report.new_items = 3
     source = make_source(loopback_server.url("/flux.xml"))
     before = timezone.now()
 
     result = fetch(source)
 
-    assert result.outcome == "content"
+    assert (result.outcome, result.new_entries) == ("content", 3)
+    assert set(Item.objects.values_list("guid", flat=True)) == {guid for guid, _ in ENTRIES}
     request = loopback_server.requests_to("/flux.xml")[0]
     assert "If-None-Match" not in request.headers
     assert "If-Modified-Since" not in request.headers
@@ -57,7 +57,7 @@ def test_a_first_read_stores_both_validators_and_hands_the_body_to_the_pipeline(
     assert call["source"].pk == source.pk
     assert call["body"] == RSS
     assert call["content_type"] == "application/rss+xml"
-    assert call["encoding"] == "iso-8859-1"
+    assert call["encoding"] == "utf-8"
     assert call["final_url"] == loopback_server.url("/flux.xml")
     assert before <= call["fetched_at"] <= timezone.now()
     assert (source.etag, source.last_modified) == ('"v1"', "Mon, 07 Dec 2026 06:00:00 GMT")
@@ -96,6 +96,7 @@ def test_the_next_read_is_conditional_and_a_304_is_not_processed(loopback_server
     assert request.headers["If-None-Match"] == '"v1"'
     assert request.headers["If-Modified-Since"] == "Mon, 07 Dec 2026 06:00:00 GMT"
     assert len(pipeline_spy.calls) == 1  # the first read only
+    assert result.new_entries == 0
     assert (source.fetch_count, source.not_modified_count) == (2, 1)
     assert source.last_status == 304
     assert FetchLog.objects.filter(source=source, outcome="not_modified").count() == 1
@@ -176,19 +177,24 @@ def test_a_validator_that_could_not_be_sent_back_is_not_stored(loopback_server, 
 def test_a_body_the_pipeline_cannot_read_is_an_error_and_its_validators_are_not_kept(
     loopback_server, pipeline_spy
 ):
-    loopback_server.reply("/flux.xml", feed(ETag='"broken"'))
-    pipeline_spy.error = ApplicationError("Flux illisible", code="feed_unreadable")
+    page = b"<!doctype html><html><body><p>Maintenance</p></body></html>"
+    loopback_server.reply(
+        "/flux.xml", Reply(200, {"Content-Type": "text/html", "ETag": '"x"'}, page)
+    )
     source = make_source(loopback_server.url("/flux.xml"))
 
     result = fetch(source)
 
-    assert (result.outcome, result.error_code) == ("error", "feed_unreadable")
-    assert (source.last_error_code, source.last_error) == ("feed_unreadable", "Flux illisible")
+    assert (result.outcome, result.error_code) == ("error", "not_a_feed")
+    assert source.last_error_code == "not_a_feed"
+    assert source.last_error  # the pipeline's explanation, in English
     assert source.last_status == 200
     assert source.consecutive_errors == 1
     assert source.etag == ""  # else the next read would get a 304 and never try again
+    assert not Item.objects.exists()
+    assert FetchLog.objects.get().error_code == "not_a_feed"
     make_due(source)
-    pipeline_spy.error = None
+    loopback_server.reply("/flux.xml", feed(ETag='"x"'))
     assert fetch(source).outcome == "content"
     assert "If-None-Match" not in loopback_server.requests_to("/flux.xml")[1].headers
     assert source.consecutive_errors == 0
@@ -215,6 +221,28 @@ def test_a_web_page_source_asks_for_html(loopback_server, pipeline_spy):
 
     assert loopback_server.requests_to("/actualites")[0].headers["Accept"].startswith("text/html")
     assert pipeline_spy.calls[0]["content_type"] == "text/html"
+
+
+def test_a_web_page_source_becomes_items_through_its_rules(loopback_server, pipeline_spy):
+    pytest.importorskip("ocim.watch.pipeline.pages", reason="web pages are read by the pipeline")
+    page = (
+        b"<html><body><ul><li><a href='/a1'>Premier</a></li><li><a href='/a2'>Second</a></li>"
+        b"</ul></body></html>"
+    )
+    loopback_server.reply("/actualites", Reply(200, {"Content-Type": "text/html"}, page))
+    source = make_source(
+        loopback_server.url("/actualites"),
+        kind=SourceKind.PAGE,
+        extraction_rules={"engine": "css", "item": "li", "title": "a", "link": "a"},
+    )
+
+    result = fetch(source)
+
+    assert (result.outcome, result.new_entries) == ("content", 2)
+    assert sorted(Item.objects.values_list("url", flat=True)) == [
+        loopback_server.url("/a1"),
+        loopback_server.url("/a2"),
+    ]
 
 
 def test_a_304_to_a_plain_request_is_an_error(loopback_server, pipeline_spy):

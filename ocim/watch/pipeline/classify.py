@@ -1,0 +1,614 @@
+"""Classification of new items: concepts, actor families, territories and actors.
+
+What attaches what:
+
+- **classification rules** (active ones): conditions on the title, summary, content, link,
+  author or source (contains, accent- and case-insensitive; or a regular expression,
+  case-insensitive), all or any of them, each possibly negated; a matching rule attaches its
+  concepts (origin "rule"), families, regions and departments;
+- **thesaurus labels**: the French and English labels and synonyms of every concept, matched
+  as whole words, accent- and case-insensitive, singular or plural ("musées" finds "Musée");
+  labels written in capitals (acronyms: CCSTI, IA) only with their capitals;
+- **family terms**: the names of actor families and of their types ("planétarium" → science
+  centres);
+- **territories**: region and department names with their capitals ("Haute-Savoie" is not also
+  "Savoie": the longest name wins). Names that are also common words or other places (Cher,
+  Lot, Manche, Nord, Vienne, Loire…) count only after "département du", "dans le", "en"… or
+  before their code ("Cher 18");
+- **actors** of the inventory, by name: names shared by several actors, and short ones, are
+  ambiguous and never matched; acronyms in "other names" only with their capitals. A mentioned
+  actor also attaches its family;
+- **the source**: its concepts (origin "source"), region and department.
+
+Regular expressions are curators' input: they run on RE2 (linear time, bounded memory; no
+backreferences or lookarounds), so no rule can stall a worker, and are validated by
+``classification_regex_clean`` before they are saved. The compiled classifier is kept per
+process and rebuilt when rules or the thesaurus change (a generation number in the shared
+cache, bumped on commit) or after ``OCIM_WATCH_CLASSIFIER_TTL`` seconds (actor names).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import re2
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from ..models import ClassificationRule, ConceptOrigin, ConditionField, ConditionOperator
+from .errors import ClassificationRuleError
+from .text import fold, fold_keep_case
+
+logger = logging.getLogger(__name__)
+
+MAX_PATTERN_LENGTH = 500
+# RE2's memory budget per expression: a larger program is refused when it is compiled.
+REGEX_MAX_MEMORY = 2 << 20
+# Characters of an item's content read by the thesaurus, territory and actor matchers (the
+# start of an article names what it is about). Rules read the whole content.
+MATCH_CONTENT_CHARACTERS = 10_000
+MIN_ACTOR_NAME_CHARACTERS = 12
+
+_WORD = re.compile(r"[a-z0-9]+")
+_WORD_KEEP_CASE = re.compile(r"[A-Za-z0-9]+")
+# Plural endings: "musees" and "musee", "jeux" and "jeu" become the same word.
+_PLURAL = re.compile(r"(?<=[a-z0-9]{3})[sx]\b")
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+
+# Territory names that are also common words or other places: matched only in context.
+AMBIGUOUS_TERRITORIES = frozenset(
+    {
+        "Allier", "Aube", "Aude", "Calvados", "Cher", "Creuse", "Jura", "Landes", "Loire",
+        "Lot", "Manche", "Marne", "Nord", "Orne", "Somme", "Var", "Vienne",
+    }
+)  # fmt: skip
+_CONTEXT_BEFORE = (
+    " departement du", " departement de la", " departement de l", " departement des",
+    " departement de", " dans le", " dans la", " dans l", " en",
+)  # fmt: skip
+# Other names of regions (the former regions, short names) → region code.
+REGION_ALIASES = {
+    "Alsace": "44", "Lorraine": "44", "Champagne-Ardenne": "44", "Picardie": "32",
+    "Nord-Pas-de-Calais": "32", "Limousin": "75", "Aquitaine": "75", "Poitou-Charentes": "75",
+    "Midi-Pyrénées": "76", "Languedoc-Roussillon": "76", "Rhône-Alpes": "84",
+    "Auvergne": "84", "Bourgogne": "27", "Franche-Comté": "27", "Basse-Normandie": "28",
+    "Haute-Normandie": "28", "Provence": "93", "Côte d'Azur": "93", "PACA": "93",
+    "Île de France": "11", "Ile-de-France": "11",
+}  # fmt: skip
+# Names that contain a territory's name but are not that territory.
+BLOCKING_NAMES = ("Grande-Bretagne", "Val de Loire", "Nouvelle-Calédonie")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_PLURAL.sub("", fold(text)))
+
+
+def _words_keep_case(text: str) -> list[str]:
+    return _WORD_KEEP_CASE.findall(fold_keep_case(text))
+
+
+# --- Regular expressions ---------------------------------------------------------------------
+
+
+def _regex_options():
+    options = re2.Options()
+    options.case_sensitive = False
+    options.max_mem = REGEX_MAX_MEMORY
+    options.log_errors = False
+    return options
+
+
+def regex_compile(pattern: str):
+    """``pattern`` compiled with RE2 (case-insensitive); raises ``re2.error``."""
+    return re2.compile(pattern, options=_regex_options())
+
+
+def classification_regex_clean(pattern: str) -> str:
+    """Validate a rule condition's regular expression; returns it unchanged.
+
+    Raises ``ClassificationRuleError`` (translated) when it is empty, longer than 500
+    characters, or refused by RE2: a syntax error, a construct RE2 does not run
+    (backreferences, lookarounds), or a program too large for its memory budget."""
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise ClassificationRuleError(_("Enter a regular expression."), code="regex_empty")
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise ClassificationRuleError(
+            _("A regular expression may be at most %(count)s characters long.")
+            % {"count": MAX_PATTERN_LENGTH},
+            code="regex_too_long",
+        )
+    try:
+        regex_compile(pattern)
+    except re2.error as error:
+        detail = error.args[0] if error.args else ""
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", errors="replace")
+        raise ClassificationRuleError(
+            _(
+                "This regular expression cannot be used: %(detail)s. Backreferences and"
+                " lookarounds are not supported."
+            )
+            % {"detail": detail or _("invalid or too complex")},
+            code="regex_invalid",
+        ) from error
+    return pattern
+
+
+# --- The text of an item -------------------------------------------------------------------
+
+
+@dataclass
+class ItemText:
+    """The fields an item is classified on (plain text)."""
+
+    title: str = ""
+    summary: str = ""
+    content: str = ""
+    url: str = ""
+    author: str = ""
+    source: str = ""
+
+    def field(self, name: str) -> str:
+        return getattr(self, name, "")
+
+    @cached_property
+    def _folded(self) -> dict[str, str]:
+        return {}
+
+    def folded(self, name: str) -> str:
+        cache = self._folded
+        if name not in cache:
+            cache[name] = fold(self.field(name))
+        return cache[name]
+
+    @cached_property
+    def matching_text(self) -> str:
+        return f"{self.title}\n{self.summary}\n{self.content[:MATCH_CONTENT_CHARACTERS]}"
+
+    @cached_property
+    def words(self) -> tuple[set[str], str]:
+        words = _words(self.matching_text)
+        return set(words), " " + " ".join(words) + " "
+
+    @cached_property
+    def words_keep_case(self) -> tuple[set[str], str]:
+        words = _words_keep_case(self.matching_text)
+        return set(words), " " + " ".join(words) + " "
+
+
+# --- Matchers ------------------------------------------------------------------------------
+
+
+class PhraseMatcher:
+    """Finds which of many phrases (word sequences) occur in a text, as whole words.
+
+    Each phrase is filed under its longest word (the rarest, as a rule); a text's set of words
+    meets the index in one set intersection, and only the phrases filed under a word of the
+    text are checked, by a substring search in the text's words joined by spaces."""
+
+    def __init__(self):
+        self._by_key: dict[str, list[tuple[str, bool, object]]] = {}
+        self._keys: frozenset[str] = frozenset()
+
+    def add(self, words: list[str], value) -> None:
+        if not words:
+            return
+        key = max(words, key=len)
+        self._by_key.setdefault(key, []).append(
+            (" " + " ".join(words) + " ", len(words) == 1, value)
+        )
+
+    def freeze(self) -> PhraseMatcher:
+        self._keys = frozenset(self._by_key)
+        return self
+
+    def __len__(self) -> int:
+        return sum(len(phrases) for phrases in self._by_key.values())
+
+    def match(self, words: set[str], joined: str) -> list:
+        found = []
+        for key in words & self._keys:
+            for phrase, single, value in self._by_key[key]:
+                if single or phrase in joined:
+                    found.append(value)
+        return found
+
+
+@dataclass
+class _Territory:
+    phrase: str
+    region: str | None
+    department: str | None
+    ambiguous: bool
+    code: str
+
+
+class TerritoryMatcher:
+    """Region and department names (capitals kept), the longest match winning, ambiguous
+    names only in context (see the module docstring)."""
+
+    def __init__(self, regions, departments):
+        self._by_key: dict[str, list[_Territory]] = {}
+
+        def add(name, region, department, code=""):
+            words = _words_keep_case(name)
+            if not words:
+                return
+            entry = _Territory(
+                " " + " ".join(words) + " ", region, department, name in AMBIGUOUS_TERRITORIES, code
+            )
+            self._by_key.setdefault(max(words, key=len), []).append(entry)
+
+        for code, name in regions:
+            add(name, code, None)
+        known = {code for code, _name in regions}
+        for alias, code in REGION_ALIASES.items():
+            if code in known:
+                add(alias, code, None)
+        for code, name, region_code in departments:
+            add(name, region_code, code, code)
+        for name in BLOCKING_NAMES:
+            add(name, None, None)
+        self._keys = frozenset(self._by_key)
+
+    def match(self, words: set[str], joined: str) -> tuple[set[str], set[str]]:
+        hits = []
+        for key in words & self._keys:
+            for entry in self._by_key[key]:
+                start = joined.find(entry.phrase)
+                while start != -1:
+                    hits.append((start + 1, start + len(entry.phrase) - 1, entry))
+                    start = joined.find(entry.phrase, start + 1)
+        if not hits:
+            return set(), set()
+        hits.sort(key=lambda hit: hit[0] - hit[1])
+        taken: list[tuple[int, int]] = []
+        regions: set[str] = set()
+        departments: set[str] = set()
+        for start, end, entry in hits:
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue
+            if entry.ambiguous and not self._in_context(joined, start, end, entry.code):
+                continue
+            taken.append((start, end))
+            if entry.department:
+                departments.add(entry.department)
+            if entry.region:
+                regions.add(entry.region)
+        return regions, departments
+
+    @staticmethod
+    def _in_context(joined: str, start: int, end: int, code: str) -> bool:
+        before = joined[max(0, start - 24) : start - 1].lower()
+        if before.endswith(_CONTEXT_BEFORE):
+            return True
+        return bool(code) and joined.startswith(f" {code} ", end)
+
+
+# --- Rules ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Condition:
+    field: str
+    regex: object | None
+    needle: str
+    negate: bool
+
+    def holds(self, text: ItemText) -> bool:
+        if self.regex is not None:
+            found = self.regex.search(text.field(self.field)) is not None
+        else:
+            found = self.needle in text.folded(self.field)
+        return found != self.negate
+
+
+@dataclass
+class _Rule:
+    pk: int
+    match_all: bool
+    conditions: list[_Condition]
+    concepts: list[int]
+    families: list[int]
+    regions: list[str]
+    departments: list[str]
+
+    def matches(self, text: ItemText) -> bool:
+        if self.match_all:
+            return all(condition.holds(text) for condition in self.conditions)
+        return any(condition.holds(text) for condition in self.conditions)
+
+
+def _rules_load() -> list[_Rule]:
+    rules = []
+    queryset = ClassificationRule.objects.filter(active=True).prefetch_related(
+        "conditions", "concepts", "families", "regions", "departments"
+    )
+    for rule in queryset:
+        conditions = []
+        usable = True
+        for condition in rule.conditions.all():
+            if condition.field not in ConditionField.values:
+                usable = False
+                break
+            if condition.operator == ConditionOperator.REGEX:
+                try:
+                    classification_regex_clean(condition.value)
+                    regex = regex_compile(condition.value)
+                except ClassificationRuleError:
+                    logger.warning("classification rule %s has an unusable expression", rule.pk)
+                    usable = False
+                    break
+                conditions.append(_Condition(condition.field, regex, "", condition.negate))
+            else:
+                needle = fold(condition.value).strip()
+                if not needle:
+                    usable = False
+                    break
+                conditions.append(_Condition(condition.field, None, needle, condition.negate))
+        # A rule without conditions would match everything: it is ignored, like a broken one.
+        if not usable or not conditions:
+            continue
+        rules.append(
+            _Rule(
+                pk=rule.pk,
+                match_all=rule.match != "any",
+                conditions=conditions,
+                concepts=[concept.pk for concept in rule.concepts.all()],
+                families=[family.pk for family in rule.families.all()],
+                regions=[region.pk for region in rule.regions.all()],
+                departments=[department.pk for department in rule.departments.all()],
+            )
+        )
+    return rules
+
+
+# --- The classifier ------------------------------------------------------------------------
+
+
+@dataclass
+class Classification:
+    """What an item gets: concepts (id → (origin, rule id)), families, regions, departments
+    (codes) and actors mentioned."""
+
+    concepts: dict[int, tuple[str, int | None]] = field(default_factory=dict)
+    families: set[int] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)
+    departments: set[str] = field(default_factory=set)
+    actors: set[int] = field(default_factory=set)
+
+    def concept_add(self, concept_id: int, origin: str, rule_id: int | None = None) -> None:
+        # The first reason wins: a rule (the most specific), then a label, then the source.
+        self.concepts.setdefault(concept_id, (origin, rule_id))
+
+
+class Classifier:
+    """Everything classification needs, compiled once (see ``classifier_current``)."""
+
+    def __init__(self):
+        from ocim.core.models import Concept, Department, Region
+        from ocim.inventory.selectors import actor_family_terms, actor_names_for_matching
+
+        self.rules = _rules_load()
+        self.concepts = PhraseMatcher()
+        self.acronyms = PhraseMatcher()
+        for pk, *labels, synonyms_fr, synonyms_en in Concept.objects.values_list(
+            "pk", "label_fr", "label_en", "synonyms_fr", "synonyms_en"
+        ):
+            for label in [*labels, *_strings(synonyms_fr), *_strings(synonyms_en)]:
+                self._label_add(label, pk, self.concepts)
+        self.concepts.freeze()
+
+        self.families = PhraseMatcher()
+        for family_id, terms in actor_family_terms().items():
+            for term in terms:
+                self._label_add(term, family_id, self.families)
+        self.families.freeze()
+
+        regions = list(Region.objects.values_list("code", "name"))
+        departments = list(Department.objects.values_list("code", "name", "region_id"))
+        self.territories = TerritoryMatcher(regions, departments)
+        self.department_regions = {code: region for code, _name, region in departments}
+
+        self.actors = PhraseMatcher()
+        self.actor_families: dict[int, int] = {}
+        self._actors_add(actor_names_for_matching())
+        self.actors.freeze()
+        self.acronyms.freeze()
+
+    def _label_add(self, label: str, value, matcher: PhraseMatcher) -> None:
+        label = label.strip()
+        if _ACRONYM.match(label):
+            kind = "concept" if matcher is self.concepts else "family"
+            self.acronyms.add([label], (kind, value))
+            return
+        words = _words(label)
+        if len("".join(words)) >= 3:
+            matcher.add(words, value)
+
+    def _actors_add(self, actors) -> None:
+        names: dict[str, list[tuple[list[str], int]]] = {}
+        acronyms: dict[str, list[int]] = {}
+        for pk, name, other_names, family_id in actors:
+            self.actor_families[pk] = family_id
+            for alternative in [name, *(other_names or "").splitlines()]:
+                alternative = alternative.strip()
+                if not alternative:
+                    continue
+                if _ACRONYM.match(alternative) and len(alternative) >= 3:
+                    acronyms.setdefault(alternative, []).append(pk)
+                    continue
+                words = _words(alternative)
+                long_enough = len(words) >= 3 or (
+                    len(words) == 2 and len(alternative) >= MIN_ACTOR_NAME_CHARACTERS
+                )
+                if long_enough:
+                    names.setdefault(" ".join(words), []).append((words, pk))
+        for entries in names.values():
+            if len({pk for _words_, pk in entries}) == 1:
+                self.actors.add(entries[0][0], entries[0][1])
+        for acronym, pks in acronyms.items():
+            if len(set(pks)) == 1:
+                self.acronyms.add([acronym], ("actor", pks[0]))
+
+    def classify(
+        self, text: ItemText, *, source_facts: SourceFacts | None = None
+    ) -> Classification:
+        result = Classification()
+        for rule in self.rules:
+            if rule.matches(text):
+                for concept_id in rule.concepts:
+                    result.concept_add(concept_id, ConceptOrigin.RULE, rule.pk)
+                result.families.update(rule.families)
+                result.regions.update(rule.regions)
+                result.departments.update(rule.departments)
+        words, joined = text.words
+        for concept_id in self.concepts.match(words, joined):
+            result.concept_add(concept_id, ConceptOrigin.THESAURUS)
+        result.families.update(self.families.match(words, joined))
+        for actor_id in self.actors.match(words, joined):
+            result.actors.add(actor_id)
+        words_kc, joined_kc = text.words_keep_case
+        for kind, value in self.acronyms.match(words_kc, joined_kc):
+            if kind == "concept":
+                result.concept_add(value, ConceptOrigin.THESAURUS)
+            elif kind == "family":
+                result.families.add(value)
+            else:
+                result.actors.add(value)
+        regions, departments = self.territories.match(words_kc, joined_kc)
+        result.regions.update(regions)
+        result.departments.update(departments)
+        for actor_id in result.actors:
+            family_id = self.actor_families.get(actor_id)
+            if family_id:
+                result.families.add(family_id)
+        if source_facts is not None:
+            for concept_id in source_facts.concepts:
+                result.concept_add(concept_id, ConceptOrigin.SOURCE)
+            if source_facts.region:
+                result.regions.add(source_facts.region)
+            if source_facts.department:
+                result.departments.add(source_facts.department)
+        for department in result.departments:
+            region = self.department_regions.get(department)
+            if region:
+                result.regions.add(region)
+        return result
+
+
+@dataclass
+class SourceFacts:
+    """What a source gives all its items: its concepts and territory."""
+
+    concepts: list[int]
+    region: str | None
+    department: str | None
+
+    @classmethod
+    def of(cls, source) -> SourceFacts:
+        return cls(
+            concepts=list(source.concepts.values_list("pk", flat=True)),
+            region=source.region_id,
+            department=source.department_id,
+        )
+
+
+def _strings(values) -> list[str]:
+    return [value for value in values if isinstance(value, str)] if isinstance(values, list) else []
+
+
+_GENERATION_KEY = "watch:classifier:generation"
+_current: dict[str, object] = {"classifier": None, "generation": None, "built_at": 0.0}
+
+
+def classifier_current() -> Classifier:
+    """This process's classifier, rebuilt when rules or the thesaurus changed anywhere (the
+    shared cache's generation) or after ``OCIM_WATCH_CLASSIFIER_TTL`` seconds."""
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        cache.add(_GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(_GENERATION_KEY)
+    ttl = getattr(settings, "OCIM_WATCH_CLASSIFIER_TTL", 300)
+    classifier = _current["classifier"]
+    if (
+        classifier is None
+        or _current["generation"] != generation
+        or time.monotonic() - _current["built_at"] > ttl
+    ):
+        classifier = Classifier()
+        _current.update(classifier=classifier, generation=generation, built_at=time.monotonic())
+    return classifier
+
+
+def classifier_invalidate(**_kwargs) -> None:
+    """Make every process rebuild its classifier (after the current transaction commits)."""
+    transaction.on_commit(lambda: cache.set(_GENERATION_KEY, uuid.uuid4().hex, None))
+
+
+def connect_signals() -> None:
+    """Rebuild classifiers when rules, conditions, concepts or territories change."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from ocim.core.models import Concept, Department, Region
+
+    from ..models import RuleCondition
+
+    for model in (ClassificationRule, RuleCondition, Concept, Region, Department):
+        post_save.connect(
+            classifier_invalidate,
+            sender=model,
+            dispatch_uid=f"watch-classifier-{model.__name__}-save",
+        )
+        post_delete.connect(
+            classifier_invalidate,
+            sender=model,
+            dispatch_uid=f"watch-classifier-{model.__name__}-delete",
+        )
+    for relation in ("concepts", "families", "regions", "departments"):
+        m2m_changed.connect(
+            classifier_invalidate,
+            sender=getattr(ClassificationRule, relation).through,
+            dispatch_uid=f"watch-classifier-rule-{relation}",
+        )
+
+
+def classifications_store(
+    classified: list[tuple[int, Classification]], *, ignore_conflicts: bool = False
+) -> None:
+    """Write the links of ``(item id, classification)`` pairs: one bulk INSERT per table.
+    ``ignore_conflicts`` when the items may already have some (a second classification)."""
+    from ..models import Item, ItemConcept
+
+    concepts, families, regions, departments, actors = [], [], [], [], []
+    family_link = Item.families.through
+    region_link = Item.regions.through
+    department_link = Item.departments.through
+    actor_link = Item.actors.through
+    for item_id, result in classified:
+        concepts += [
+            ItemConcept(item_id=item_id, concept_id=concept_id, origin=origin, rule_id=rule_id)
+            for concept_id, (origin, rule_id) in result.concepts.items()
+        ]
+        families += [family_link(item_id=item_id, actorfamily_id=pk) for pk in result.families]
+        regions += [region_link(item_id=item_id, region_id=code) for code in result.regions]
+        departments += [
+            department_link(item_id=item_id, department_id=code) for code in result.departments
+        ]
+        actors += [actor_link(item_id=item_id, actor_id=pk) for pk in result.actors]
+    for model, rows in (
+        (ItemConcept, concepts),
+        (family_link, families),
+        (region_link, regions),
+        (department_link, departments),
+        (actor_link, actors),
+    ):
+        if rows:
+            model.objects.bulk_create(rows, ignore_conflicts=ignore_conflicts)

@@ -1,0 +1,11 @@
+"""Background tasks of the pipeline (thin: each calls a service; safe to run twice)."""
+
+from django_tasks import task
+
+from .retention import items_purge_expired
+
+
+@task()
+def purge_expired_items() -> int:
+    """Delete the items past the retention age that nobody kept; returns how many."""
+    return items_purge_expired()

@@ -8,8 +8,6 @@ Forms parse and check what people typed and write nothing: the views hand the re
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.utils.text import slugify
@@ -24,7 +22,8 @@ from .models import (
     SourceState,
 )
 from .opml import MAX_BYTES as OPML_MAX_BYTES
-from .pipeline.errors import ExtractionRulesError
+from .pipeline.classify import classification_regex_clean
+from .pipeline.errors import ClassificationRuleError, ExtractionRulesError
 from .pipeline.pages import extraction_rules_clean
 from .selectors import HEALTH_SORTS, HealthFilters, HealthProblem, ItemFilters, Kept
 from .services import SourceError, source_language_clean, source_url_clean
@@ -222,35 +221,21 @@ class SourceCategoryForm(WagtailAdminModelForm):
 
 # --- Classification rules --------------------------------------------------------------------
 
-MAX_PATTERN_LENGTH = 500
-
-
-def regex_problem(pattern: str) -> str | None:
-    """Why ``pattern`` cannot be a condition's regular expression (translated), or None."""
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        return str(_("At most %(count)s characters.") % {"count": MAX_PATTERN_LENGTH})
-    try:
-        re.compile(pattern)
-    except re.error as error:
-        return str(
-            _("This regular expression is not valid: %(reason)s (at character %(position)s).")
-            % {"reason": error.msg, "position": (error.pos or 0) + 1}
-        )
-    except (RecursionError, OverflowError):
-        return str(_("This regular expression is too complex."))
-    return None
-
 
 class RuleConditionForm(WagtailAdminModelForm):
+    """A rule's condition: a text to look for, or a regular expression the classifier can run."""
+
     def clean(self):
         cleaned = super().clean()
         value = cleaned.get("value")
         if value is not None and not value.strip():
             self.add_error("value", _("Give the text to look for."))
         elif value and cleaned.get("operator") == ConditionOperator.REGEX:
-            problem = regex_problem(value)
-            if problem:
-                self.add_error("value", problem)
+            # The classifier's own check: RE2 syntax (no backreferences or lookarounds), size.
+            try:
+                classification_regex_clean(value)
+            except ClassificationRuleError as error:
+                self.add_error("value", str(error.message))
         return cleaned
 
 

@@ -172,15 +172,14 @@ class ItemMarkView(WatchView):
         return HttpResponseNotAllowed(["POST"])
 
     def post(self, request, pk):
-        detail_item = selectors.item_detail(pk)
-        if detail_item is None:
+        item = selectors.item_get(pk)
+        if item is None:
             raise Http404
         mark = request.POST.get("mark")
         value = request.POST.get("value")
         if mark not in MARKS or value not in ("0", "1"):
             messages.error(request, _("This action is not known."))
         else:
-            item = detail_item.item
             changed = services.item_mark(item, mark=mark, value=value == "1", user=request.user)
             if changed:
                 messages.success(request, _mark_message(mark, value == "1", item))

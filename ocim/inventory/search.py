@@ -167,6 +167,13 @@ def actor_search_tsquery_sql(query: str) -> tuple[str, list] | None:
     return _Tsquery(found).as_sql(None, connection)
 
 
+def actor_search_rank_sql(query: str, vector: str) -> tuple[str, list]:
+    """(SQL, parameters) of ``actor_search_rank`` on PostgreSQL for the vector column
+    ``vector`` of a raw statement (``query`` must have searchable words)."""
+    tsquery_sql, tsquery_params = _Tsquery(query_words(query)).as_sql(None, connection)
+    return f"ts_rank(%s::real[], {vector}, {tsquery_sql})", [PG_WEIGHTS, *tsquery_params]
+
+
 class _TsRank(Func):
     """``ts_rank`` with the weights of ``PG_WEIGHTS``."""
 
@@ -216,30 +223,63 @@ def _pg_vector_sql(segments: list[tuple[str, str]]) -> tuple[str, list]:
     parts, params = [], []
     for weight, text in segments:
         prepared = prepare_for_postgres(text)
-        # Names, places and types word for word too (French stop words, odd stems); the
-        # description stemmed only, which keeps the vectors (read for each match) small.
-        for config in ("french",) if weight == "D" else ("french", "simple"):
+        if weight == "D":
+            # The description stemmed only and without positions (a word of it counts once,
+            # as weight D), which keeps the vectors small: a frequent word reads the row of
+            # each match, a third fewer pages than with the positions.
+            parts.append("strip(to_tsvector('french'::regconfig, unaccent(%s)))")
+            params.append(prepared)
+            continue
+        # Names, places and types word for word too (French stop words, odd stems).
+        for config in ("french", "simple"):
             parts.append(f"setweight(to_tsvector('{config}'::regconfig, unaccent(%s)), %s)")
             params += [prepared, weight]
     return " || ".join(parts) or "''::tsvector", params
 
 
-# The directory's filter columns, copied into each index row from its actor ``a`` (PostgreSQL:
-# the facets are counted from the index alone, see ``directory``).
-_PG_FILTER_COLUMNS = "family_id, type_id, region_id, department_id, status, label_ids, concept_ids"
+# The directory's filter columns and the name, copied into each index row from its actor ``a``
+# (PostgreSQL: the facets are counted and a page of many matches listed by name from the index
+# alone, see ``directory_counts``).
+_PG_FILTER_COLUMNS = (
+    "name, family_id, type_id, region_id, department_id, status, label_ids, concept_ids"
+)
 _PG_FILTER_VALUES = (
-    "a.family_id, a.type_id, a.region_id, a.department_id, a.status, "
+    "a.name, a.family_id, a.type_id, a.region_id, a.department_id, a.status, "
     "ARRAY(SELECT l.label_id FROM inventory_actor_labels l WHERE l.actor_id = a.id ORDER BY 1), "
     "ARRAY(SELECT c.concept_id FROM inventory_actor_concepts c WHERE c.actor_id = a.id "
     "ORDER BY 1)"
 )
 _PG_UPSERT = (
-    "ON CONFLICT (actor_id) DO UPDATE SET vector = EXCLUDED.vector, "
+    "ON CONFLICT (actor_id) DO UPDATE SET vector = EXCLUDED.vector, name = EXCLUDED.name, "
     "family_id = EXCLUDED.family_id, type_id = EXCLUDED.type_id, "
     "region_id = EXCLUDED.region_id, department_id = EXCLUDED.department_id, "
     "status = EXCLUDED.status, label_ids = EXCLUDED.label_ids, "
     "concept_ids = EXCLUDED.concept_ids"
 )
+
+
+# The narrow copy of the same columns (``ActorFacets``), for listings filtered by labels or
+# concepts.
+_PG_FACETS_WRITE = (
+    "INSERT INTO inventory_actorfacets (actor_id, name, family_id, type_id, region_id, "
+    "department_id, status, label_ids, concept_ids) SELECT a.id, a.name, a.family_id, "
+    "a.type_id, coalesce(a.region_id, ''), coalesce(a.department_id, ''), a.status, "
+    "ARRAY(SELECT l.label_id FROM inventory_actor_labels l WHERE l.actor_id = a.id ORDER BY 1), "
+    "ARRAY(SELECT c.concept_id FROM inventory_actor_concepts c WHERE c.actor_id = a.id "
+    "ORDER BY 1) FROM inventory_actor a {where} ON CONFLICT (actor_id) DO UPDATE SET "
+    "name = EXCLUDED.name, family_id = EXCLUDED.family_id, type_id = EXCLUDED.type_id, "
+    "region_id = EXCLUDED.region_id, department_id = EXCLUDED.department_id, "
+    "status = EXCLUDED.status, label_ids = EXCLUDED.label_ids, "
+    "concept_ids = EXCLUDED.concept_ids"
+)
+
+
+def _pg_facets_write(cursor, actor_ids) -> None:
+    """Write the ``ActorFacets`` rows of ``actor_ids`` (every actor when None)."""
+    if actor_ids is None:
+        cursor.execute(_PG_FACETS_WRITE.format(where=""))
+    else:
+        cursor.execute(_PG_FACETS_WRITE.format(where="WHERE a.id = ANY(%s)"), [list(actor_ids)])
 
 
 def _pg_index_write(actors) -> None:
@@ -263,6 +303,7 @@ def _pg_index_write(actors) -> None:
             f"JOIN inventory_actor a ON a.id = v.id {_PG_UPSERT}",
             params,
         )
+        _pg_facets_write(cursor, [actor.pk for actor in actors])
 
 
 def _sqlite_index_row(actor):
@@ -371,7 +412,11 @@ def _pg_rebuild(actor_ids) -> int:
     parts, params = [], []
     for weight, column, column_params in segments:
         prepared, prepared_params = _pg_prepared(column)
-        for config in ("french",) if weight == "D" else ("french", "simple"):
+        if weight == "D":
+            parts.append(f"strip(to_tsvector('french'::regconfig, unaccent({prepared})))")
+            params += [*column_params, *prepared_params]
+            continue
+        for config in ("french", "simple"):
             parts.append(
                 f"setweight(to_tsvector('{config}'::regconfig, unaccent({prepared})), '{weight}')"
             )
@@ -389,7 +434,9 @@ def _pg_rebuild(actor_ids) -> int:
             f"LEFT JOIN core_commune c ON c.insee_code = a.commune_id {where} {_PG_UPSERT}",
             params,
         )
-        return cursor.rowcount
+        count = cursor.rowcount
+        _pg_facets_write(cursor, actor_ids)
+        return count
 
 
 def actor_search_index_rebuild(actor_ids=None, *, batch_size: int = 500) -> int:

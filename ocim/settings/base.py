@@ -152,6 +152,9 @@ OCIM_PAGE_CACHE_BYPASS_CHECKS = ["ocim.publishing.page_cache.institutional_subsc
 # How long the publishing search keeps a query's total and facet counts (PostgreSQL; 0 disables
 # it). A committed change of the index renews the key, so a count is never older than the index.
 OCIM_SEARCH_COUNTS_CACHE_SECONDS = env.int("OCIM_SEARCH_COUNTS_CACHE_SECONDS", 600)
+# How long the inventory's directory keeps the counts and the page ids of a search (0 disables
+# it). Every write of its index renews the key: a saved actor is counted at once.
+OCIM_DIRECTORY_CACHE_SECONDS = env.int("OCIM_DIRECTORY_CACHE_SECONDS", 300)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

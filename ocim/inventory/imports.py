@@ -25,7 +25,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -797,15 +797,26 @@ class CheckResult:
         }  # fmt: skip
 
 
-def rows_check(table: Table, mapping: dict[str, str], *, source: str) -> CheckResult:
+def rows_check(
+    table: Table,
+    mapping: dict[str, str],
+    *,
+    source: str,
+    progress: Callable[[float], None] | None = None,
+    every: int = 5000,
+) -> CheckResult:
     """Check every row of ``table`` under ``mapping`` and match it against existing actors.
-    Reads only; raises nothing for bad rows (they carry their errors)."""
+    Reads only; raises nothing for bad rows (they carry their errors). ``progress`` (when
+    given) is told the share done (0 to 1) every ``every`` rows and at the end."""
     ctx = Context()
     columns = {key: int(index) for index, key in mapping.items() if key}
     headers = {key: table.headers[index] for key, index in columns.items()}
     rows = []
     first_seen: dict[tuple[str, str], int] = {}
+    total = len(table.rows) or 1
     for offset, record in enumerate(table.rows):
+        if progress is not None and offset and offset % every == 0:
+            progress(0.8 * offset / total)  # the matching below takes the last fifth
         number = offset + 2
         cells = {key: record[index] for key, index in columns.items()}
         if not any(cells.values()):
@@ -827,7 +838,11 @@ def rows_check(table: Table, mapping: dict[str, str], *, source: str) -> CheckRe
                     )
                 )
         rows.append(row)
+    if progress is not None:
+        progress(0.8)
     _match_existing(rows, source=source, ctx=ctx)
+    if progress is not None:
+        progress(1.0)
     return CheckResult(rows, table.headers, ctx)
 
 

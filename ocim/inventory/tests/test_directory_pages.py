@@ -188,9 +188,7 @@ def test_pages_of_many_matches_are_by_name_and_the_same_as_the_filtered_actors(
     "query",
     [{"label": "musee-de-france"}, {"concept": "botanique", "status": "open"}],
 )
-def test_pages_of_a_label_or_concept_are_by_name_and_the_same_as_the_filtered_actors(
-    where, query
-):
+def test_pages_of_a_label_or_concept_are_by_name_and_the_same_as_the_filtered_actors(where, query):
     botany = concept("botanique", "Botanique")
     for number in range(ACTORS_PER_PAGE + 20):
         actor(

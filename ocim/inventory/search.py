@@ -395,45 +395,72 @@ def _pg_plain(column: str) -> tuple[str, list]:
     return f"left({text}, {MAX_INDEXED_CHARS})", params
 
 
+def _pg_segment_sql(
+    weight: str, column: str, column_params: list, *, empty: str = ""
+) -> tuple[str, list]:
+    """The vector of one text column as ``_pg_vector_sql`` builds it; nothing is computed when
+    the column (or ``empty``, the raw column it is derived from) is ""."""
+    prepared, prepared_params = _pg_prepared(column)
+    if weight == "D":
+        parts = [f"strip(to_tsvector('french'::regconfig, unaccent({prepared})))"]
+        params = [*column_params, *prepared_params]
+    else:
+        parts = [
+            f"setweight(to_tsvector('{config}'::regconfig, unaccent({prepared})), '{weight}')"
+            for config in ("french", "simple")
+        ]
+        params = [*column_params, *prepared_params] * 2
+    if empty:
+        return f"CASE WHEN {empty} = '' THEN ''::tsvector ELSE {' || '.join(parts)} END", params
+    return f"CASE WHEN {column} = '' THEN ''::tsvector ELSE {' || '.join(parts)} END", [
+        *column_params,
+        *params,
+    ]
+
+
 def _pg_rebuild(actor_ids) -> int:
     """Rewrite the vectors and filter columns of ``actor_ids`` (every actor when None) in one
     statement: the same vectors as ``_pg_vector_sql`` builds from Python, computed by
-    PostgreSQL from the rows (many times faster for a bulk import)."""
+    PostgreSQL from the rows (many times faster for a bulk import). The vectors of the types
+    and communes are computed once each (a few dozen types and communes for thousands of
+    actors) and joined: concatenating vectors is associative, so the result is the same."""
     from .models_directory import ActorSearchIndex
 
-    plain_sql, plain_params = _pg_plain("a.description")
-    segments = [
-        ("A", "a.name", []),
-        ("B", "a.other_names", []),
-        ("C", "coalesce(c.name, '')", []),
-        ("C", "t.name_fr || ' ' || t.name_en", []),
-        ("D", plain_sql, plain_params),
-    ]
-    parts, params = [], []
-    for weight, column, column_params in segments:
-        prepared, prepared_params = _pg_prepared(column)
-        if weight == "D":
-            parts.append(f"strip(to_tsvector('french'::regconfig, unaccent({prepared})))")
-            params += [*column_params, *prepared_params]
-            continue
-        for config in ("french", "simple"):
-            parts.append(
-                f"setweight(to_tsvector('{config}'::regconfig, unaccent({prepared})), '{weight}')"
-            )
-            params += [*column_params, *prepared_params]
-    where = ""
+    where, where_params = "", []
     if actor_ids is not None:
-        where = "WHERE a.id = ANY(%s)"
-        params.append(list(actor_ids))
+        where, where_params = "WHERE a.id = ANY(%s)", [list(actor_ids)]
+    type_sql, type_params = _pg_segment_sql("C", "(t.name_fr || ' ' || t.name_en)", [])
+    commune_sql, commune_params = _pg_segment_sql("C", "c.name", [])
+    name_sql, name_params = _pg_segment_sql("A", "a.name", [])
+    other_sql, other_params = _pg_segment_sql("B", "a.other_names", [])
+    plain_sql, plain_params = _pg_plain("a.description")
+    description_sql, description_params = _pg_segment_sql(
+        "D", plain_sql, plain_params, empty="a.description"
+    )
+    statement = (
+        "WITH picked AS MATERIALIZED (SELECT a.id FROM inventory_actor a "  # noqa: S608 - constants and placeholders only
+        f"{where}), types AS MATERIALIZED (SELECT t.id, {type_sql} AS vector "
+        "FROM inventory_actortype t), communes AS MATERIALIZED (SELECT c.insee_code, "
+        f"{commune_sql} AS vector FROM core_commune c WHERE c.insee_code IN "
+        "(SELECT a.commune_id FROM inventory_actor a JOIN picked p ON p.id = a.id)) "
+        f"INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "
+        f"name_terms, head_terms, {_PG_FILTER_COLUMNS}) "
+        f"SELECT a.id, {name_sql} || {other_sql} || coalesce(c.vector, ''::tsvector) || "
+        f"t.vector || {description_sql}, '', '', '', {_PG_FILTER_VALUES} "
+        "FROM picked p JOIN inventory_actor a ON a.id = p.id "
+        "JOIN types t ON t.id = a.type_id "
+        f"LEFT JOIN communes c ON c.insee_code = a.commune_id {_PG_UPSERT}"
+    )
+    params = [
+        *where_params,
+        *type_params,
+        *commune_params,
+        *name_params,
+        *other_params,
+        *description_params,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "  # noqa: S608 - constants and placeholders only
-            f"name_terms, head_terms, {_PG_FILTER_COLUMNS}) "
-            f"SELECT a.id, {' || '.join(parts)}, '', '', '', {_PG_FILTER_VALUES} "
-            "FROM inventory_actor a JOIN inventory_actortype t ON t.id = a.type_id "
-            f"LEFT JOIN core_commune c ON c.insee_code = a.commune_id {where} {_PG_UPSERT}",
-            params,
-        )
+        cursor.execute(statement, params)
         count = cursor.rowcount
         _pg_facets_write(cursor, actor_ids)
         return count

@@ -460,6 +460,11 @@ class CheckedRow:
         return not self.errors
 
 
+# Articles that begin commune names ("Le Havre", "L'Isle-Adam", "Aux Marais"), as folded by
+# ``normalize_search_text``.
+_ARTICLES = frozenset({"le", "la", "les", "l", "aux", "las", "los", "lo"})
+
+
 class Context:
     """Everything rows are checked against, loaded once per file (a few queries)."""
 
@@ -479,6 +484,7 @@ class Context:
         # search name (normalize_search_text of the name).
         self.communes: dict[str, tuple] = {}
         self.communes_by_name: dict[str, list[str]] = defaultdict(list)
+        without_article: dict[str, list[str]] = defaultdict(list)
         for insee, search_name, *rest in Commune.objects.values_list(
             "insee_code",
             "search_name",
@@ -490,6 +496,14 @@ class Context:
         ).iterator(chunk_size=5000):
             self.communes[insee] = tuple(rest)
             self.communes_by_name[search_name].append(insee)
+            article, _space, rest_of_name = search_name.partition(" ")
+            if rest_of_name and article in _ARTICLES:
+                without_article[rest_of_name].append(insee)
+        # "Havre" finds Le Havre too (files written from lists that drop the article), unless
+        # a commune bears that very name.
+        for name, codes in without_article.items():
+            if name not in self.communes_by_name:
+                self.communes_by_name[name] = codes
         self.postal_codes: dict[str, set[str]] = defaultdict(set)
         for code, insee in CommunePostalCode.objects.values_list("code", "commune_id").iterator(
             chunk_size=5000

@@ -437,27 +437,28 @@ def _pg_rebuild(actor_ids) -> int:
     description_sql, description_params = _pg_segment_sql(
         "D", plain_sql, plain_params, empty="a.description"
     )
+    # The actors are picked by key in both places (not through a shared CTE, which would hide
+    # their number from the planner and make it scan every actor to join them).
     statement = (
-        "WITH picked AS MATERIALIZED (SELECT a.id FROM inventory_actor a "  # noqa: S608 - constants and placeholders only
-        f"{where}), types AS MATERIALIZED (SELECT t.id, {type_sql} AS vector "
+        f"WITH types AS MATERIALIZED (SELECT t.id, {type_sql} AS vector "  # noqa: S608 - constants and placeholders only
         "FROM inventory_actortype t), communes AS MATERIALIZED (SELECT c.insee_code, "
         f"{commune_sql} AS vector FROM core_commune c WHERE c.insee_code IN "
-        "(SELECT a.commune_id FROM inventory_actor a JOIN picked p ON p.id = a.id)) "
+        f"(SELECT a.commune_id FROM inventory_actor a {where})) "
         f"INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "
         f"name_terms, head_terms, {_PG_FILTER_COLUMNS}) "
         f"SELECT a.id, {name_sql} || {other_sql} || coalesce(c.vector, ''::tsvector) || "
         f"t.vector || {description_sql}, '', '', '', {_PG_FILTER_VALUES} "
-        "FROM picked p JOIN inventory_actor a ON a.id = p.id "
-        "JOIN types t ON t.id = a.type_id "
-        f"LEFT JOIN communes c ON c.insee_code = a.commune_id {_PG_UPSERT}"
+        "FROM inventory_actor a JOIN types t ON t.id = a.type_id "
+        f"LEFT JOIN communes c ON c.insee_code = a.commune_id {where} {_PG_UPSERT}"
     )
     params = [
-        *where_params,
         *type_params,
         *commune_params,
+        *where_params,
         *name_params,
         *other_params,
         *description_params,
+        *where_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)

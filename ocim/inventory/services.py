@@ -27,7 +27,11 @@ _SKIPPED = {
 _IDENTIFIERS_UPPER = ("museofile", "wikidata", "rna", "uai", "rnsr")
 
 
-def _fields() -> list:
+def snapshot_fields() -> list:
+    """The actor's fields a revision keeps: every column a person can change (not the key, the
+    timestamps, the slug, or the columns copied from the type, the commune or the
+    coordinates). Shared by the import's bulk writer and the demo generator, which write the
+    same revisions as ``actor_save``."""
     return [
         field
         for field in Actor._meta.concrete_fields
@@ -39,7 +43,7 @@ def actor_snapshot(actor: Actor) -> dict[str, Any]:
     """The actor as plain JSON values: columns (foreign keys as their key), labels and concepts
     (sorted keys), visitor counts ({year: visitors})."""
     data: dict[str, Any] = {}
-    for field in _fields():
+    for field in snapshot_fields():
         value = getattr(actor, field.attname)
         if value is not None and not isinstance(value, (str, int, float, bool, list, dict)):
             value = str(value)
@@ -152,7 +156,7 @@ def actor_revert(revision: ActorRevision, *, user=None) -> ActorRevision | None:
     or type deleted since, say) raises ``ValidationError`` and nothing is written."""
     actor = Actor.objects.select_for_update().get(pk=revision.actor_id)
     snapshot = revision.snapshot
-    for field in _fields():
+    for field in snapshot_fields():
         if field.attname in snapshot:
             setattr(actor, field.attname, snapshot[field.attname])
     return actor_save(

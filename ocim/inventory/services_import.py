@@ -53,7 +53,7 @@ from .models import (
 )
 from .models_import import DuplicateDecision, ImportJob, ImportStatus
 from .search import actor_search_index_rebuild
-from .services import _fields as snapshot_fields
+from .services import snapshot_fields
 
 logger = logging.getLogger(__name__)
 

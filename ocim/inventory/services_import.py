@@ -14,6 +14,7 @@ detail, the same snapshot and changes). The test
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 from pathlib import PurePath, PurePosixPath
@@ -53,7 +54,7 @@ from .models import (
 )
 from .models_import import DuplicateDecision, ImportJob, ImportStatus
 from .search import actor_search_index_rebuild
-from .services import snapshot_fields
+from .services import reserved_slugs, snapshot_fields
 
 logger = logging.getLogger(__name__)
 
@@ -315,6 +316,56 @@ def import_queue(
     return job
 
 
+# --- Retention ----------------------------------------------------------------------------------
+
+# Jobs whose files are only kept for the record once they are this old: finished ones, and
+# ones left before their commit.
+PURGEABLE = (
+    ImportStatus.DONE,
+    ImportStatus.FAILED,
+    ImportStatus.UPLOADED,
+    ImportStatus.PREVIEWED,
+)
+
+
+def import_files_purge(*, older_than_days: int | None = None) -> int:
+    """Delete the uploaded file and the checked rows of the imports not touched for
+    ``older_than_days`` days (``OCIM_IMPORT_FILES_RETENTION_DAYS`` by default; 0 keeps every
+    file), finished or left before their commit: they may hold contacts. The jobs stay, with
+    their report. Audited as ``inventory.import.files_purged``. Safe to run twice; returns the
+    number of jobs whose files were deleted."""
+    from django.conf import settings
+
+    days = settings.OCIM_IMPORT_FILES_RETENTION_DAYS if older_than_days is None else older_than_days
+    if days <= 0:
+        return 0
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    purged = 0
+    jobs = ImportJob.objects.filter(status__in=PURGEABLE, updated_at__lt=cutoff).exclude(
+        file="", checked_rows=""
+    )
+    for job in jobs.iterator():
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if job.status not in PURGEABLE or job.updated_at >= cutoff:
+                continue  # picked up again meanwhile
+            for field in (job.file, job.checked_rows):
+                if field:
+                    try:
+                        field.delete(save=False)
+                    except OSError:
+                        logger.warning("Import %s: %s not deleted", job.pk, field.name)
+            _progress_clear(job)
+            # The timestamp is left as it was: the job was not changed by a person.
+            ImportJob.objects.filter(pk=job.pk).update(file="", checked_rows="")
+            purged += 1
+    if purged:
+        audit_log(
+            action="inventory.import.files_purged", data={"jobs": purged, "older_than_days": days}
+        )
+    return purged
+
+
 # --- Commit -----------------------------------------------------------------------------------
 
 
@@ -519,6 +570,7 @@ class _Writer:
         self.ctx = context or Context()
         self.user = job.created_by if job.created_by and job.created_by.is_active else None
         self.slugs = set(Actor.objects.values_list("slug", flat=True).iterator(chunk_size=10000))
+        self.slugs.update(reserved_slugs())  # never given, as if taken
         self.provider = geocoding.geocoder()
         self.commune_objects: dict[str, Commune] = {}
         self.fields = snapshot_fields()

@@ -155,6 +155,9 @@ OCIM_SEARCH_COUNTS_CACHE_SECONDS = env.int("OCIM_SEARCH_COUNTS_CACHE_SECONDS", 6
 # How long the inventory's directory keeps the counts and the page ids of a search (0 disables
 # it). Every write of its index renews the key: a saved actor is counted at once.
 OCIM_DIRECTORY_CACHE_SECONDS = env.int("OCIM_DIRECTORY_CACHE_SECONDS", 300)
+# Days the files of an actor import (they may hold contacts) are kept once it is finished or
+# left untouched; the job and its report stay. 0 keeps them.
+OCIM_IMPORT_FILES_RETENTION_DAYS = env.int("OCIM_IMPORT_FILES_RETENTION_DAYS", 30)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -142,3 +142,16 @@ def test_a_revision_keeps_every_column_a_person_can_change_and_nothing_derived(d
     revision = actor_save(_actor(commune=dijon))
     relations = {"labels", "concepts", "visitor_counts"}
     assert set(revision.snapshot) == {field.attname for field in snapshot_fields()} | relations
+
+
+@pytest.mark.parametrize("name", ["Map", "MAP !"])
+def test_an_actor_never_takes_the_address_of_another_page(client, dijon, name):
+    from django.urls import reverse
+    from django.utils import translation
+
+    actor = _actor(name=name, commune=dijon)
+    actor_save(actor)
+    assert actor.slug == "map-2"  # /en/inventory/map/ is the map's address in English
+    with translation.override("en"):
+        page = client.get(reverse("inventory:actor", kwargs={"slug": actor.slug}))
+    assert page.status_code == 200 and name in page.content.decode()

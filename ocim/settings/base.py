@@ -153,6 +153,12 @@ OCIM_PAGE_CACHE_BYPASS_CHECKS = ["ocim.publishing.page_cache.institutional_subsc
 # How long the publishing search keeps a query's total and facet counts (PostgreSQL; 0 disables
 # it). A committed change of the index renews the key, so a count is never older than the index.
 OCIM_SEARCH_COUNTS_CACHE_SECONDS = env.int("OCIM_SEARCH_COUNTS_CACHE_SECONDS", 600)
+# How long the inventory's directory keeps the counts and the page ids of a search (0 disables
+# it). Every write of its index renews the key: a saved actor is counted at once.
+OCIM_DIRECTORY_CACHE_SECONDS = env.int("OCIM_DIRECTORY_CACHE_SECONDS", 300)
+# Days the files of an actor import (they may hold contacts) are kept once it is finished or
+# left untouched; the job and its report stay. 0 keeps them.
+OCIM_IMPORT_FILES_RETENTION_DAYS = env.int("OCIM_IMPORT_FILES_RETENTION_DAYS", 30)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -21,6 +21,8 @@ from django.db.models import Count, F, FloatField, Q, Value
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString
 
+from ocim.core.facets import FacetValue
+
 from . import text as search_text
 from .indexing import PASSAGE_SEPARATOR
 from .models import SearchDocument, SearchDocumentKind
@@ -73,14 +75,6 @@ class SearchFilters:
             "language": self.languages,
         }[name]
         return {str(value) for value in values}
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
 
 
 @dataclass

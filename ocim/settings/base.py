@@ -152,6 +152,9 @@ OCIM_PAGE_CACHE_BYPASS_CHECKS = ["ocim.publishing.page_cache.institutional_subsc
 # How long the publishing search keeps a query's total and facet counts (PostgreSQL; 0 disables
 # it). A committed change of the index renews the key, so a count is never older than the index.
 OCIM_SEARCH_COUNTS_CACHE_SECONDS = env.int("OCIM_SEARCH_COUNTS_CACHE_SECONDS", 600)
+# The publishing search counts its results and facets exactly up to this many matches, and
+# estimates them from a sample of the index beyond (the page then says "about").
+OCIM_SEARCH_EXACT_COUNT_LIMIT = max(1, env.int("OCIM_SEARCH_EXACT_COUNT_LIMIT", 2000))
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

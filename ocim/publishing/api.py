@@ -27,7 +27,7 @@ from ocim.core.api import Error, api, bad_parameter, whole_number_query
 from .models import LICENCE_URLS, IssuePage, NewsCategory, NewsKind
 from .search.forms import PublishingSearchForm
 from .search.models import SearchDocumentKind
-from .search.query import FACET_NAMES, document_search, search_hits
+from .search.query import FACET_NAMES, document_search, search_hits, search_session
 from .selectors_channels import (
     article_abstract,
     article_body_html,
@@ -572,8 +572,13 @@ def search(
     query = form.cleaned_data.get("q", "")
     if not query:
         raise HttpError(400, _("“q”: give the words to search for."))
-    outcome = document_search(query=query, filters=form.filters())
     _shared(response)
+    with search_session():
+        return _search_answer(request, query, form, limit=limit, offset=offset)
+
+
+def _search_answer(request, query: str, form, *, limit: int, offset: int) -> dict:
+    outcome = document_search(query=query, filters=form.filters())
     if outcome is None:  # no word worth searching: nothing matches
         return {
             **_page_links(request, total=0, limit=limit, offset=offset),

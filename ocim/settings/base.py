@@ -211,12 +211,22 @@ OCIM_MAP_TILE_ATTRIBUTION = env.str(
     "OCIM_MAP_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+# Sources added to the Content-Security-Policy of public pages (ocim/core/middleware.py): the
+# players of the videos an article may embed (ocim/publishing/blocks.py, VIDEO_PLAYER_ORIGINS;
+# framed only once a reader opens the video).
+OCIM_CSP_EXTRA_SOURCES = {
+    "frame-src": [
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+        "https://www.dailymotion.com",
+    ]
+}
 if OCIM_MAP_TILE_URL:
     # The tiles are images from the tile server: the Content-Security-Policy must allow it.
     from urllib.parse import urlsplit
 
     _tiles = urlsplit(OCIM_MAP_TILE_URL)
-    OCIM_CSP_EXTRA_SOURCES = {"img-src": [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"]}
+    OCIM_CSP_EXTRA_SOURCES["img-src"] = [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"]
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Ocim"

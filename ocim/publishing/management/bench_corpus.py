@@ -556,11 +556,13 @@ def new_queries(rng: random.Random, count: int, *, english_share: float = 0.1) -
     return queries
 
 
-def heavy_queries(count: int, *, top: int = 14) -> list[str]:
-    """Queries made of the most common content words only (two or three of the ``top``): each
-    matches most of the corpus, the worst case for counting. Distinct, in a fixed order."""
+def heavy_queries(count: int, *, top: int = 16) -> list[str]:
+    """Queries made of the most common content words only (two to four of the ``top``): each
+    matches a large part of the corpus, the worst case for counting and ranking. Distinct, in
+    a fixed order."""
     words = FRENCH.content_words[:top]
-    combinations = [" ".join(pair) for pair in itertools.combinations(words, 2)]
-    combinations += [" ".join(triple) for triple in itertools.combinations(words, 3)]
+    combinations = [
+        " ".join(group) for size in (2, 3, 4) for group in itertools.combinations(words, size)
+    ]
     random.Random(14).shuffle(combinations)  # noqa: S311 - a fixed order
     return combinations[:count]

@@ -4,19 +4,21 @@ estimated beyond it, as search engines do ("environ 12 000 résultats").
 Counting every match of a word found in most of the index reads every matching row: tens of
 milliseconds for thirty thousand documents, and more as the index grows. So the work is bounded:
 
-1. The matches (the query alone, no filter) are read up to ``limit + 1`` rows
-   (``OCIM_SEARCH_EXACT_COUNT_LIMIT``). When there are no more than ``limit``, every count is
-   computed from them and is exact: the total and every facet.
-2. Beyond, the facets are estimated from a fixed sample of the index: the documents whose
-   ``sample_bucket`` is below 16, 64 or 256 (a 64th, a 16th or a quarter of the index, each
-   with its own partial index on PostgreSQL). The smallest sample holding at least half of
-   ``limit`` matches is used (the quarter otherwise); its counts are multiplied by the
-   sample's inverse share. The total is then exact if the filtered matches are no more than
-   ``limit`` (counted up to ``limit + 1``), else estimated the same way, and never below
-   ``limit + 1`` (it is known to be above). Estimates are rounded to two significant figures.
+1. A fixed sample of the index is read first: the documents whose ``sample_bucket`` is below
+   16 (a 64th of them; on PostgreSQL, each sample has its own partial index, so only its
+   matches are read). Unless it shows the matches to be far beyond the limit
+   (``OCIM_SEARCH_EXACT_COUNT_LIMIT``: three times its share of it), the matches (the query
+   alone, no filter) are counted up to ``limit + 1``; when they are no more than ``limit``,
+   their rows are read and every count is computed from them, exactly: the total and every
+   facet.
+2. Beyond, the facets are estimated from the smallest sample holding at least a quarter of
+   ``limit`` in matches (a 64th, a 16th, else a quarter of the index): its counts multiplied
+   by the sample's inverse share. The total is then exact if the filtered matches are no
+   more than ``limit`` (counted up to ``limit + 1``), else estimated the same way, and never
+   below ``limit + 1``. Estimates are rounded to two significant figures.
 
-The work is at most ``limit + 1`` matching rows for the exact attempt, a few samples whose
-sizes stay near ``limit``, and one bounded count: whatever the number of matches.
+The work is a few samples whose sizes stay near ``limit`` or below, and counts that stop at
+``limit + 1``: whatever the number of matches.
 
 Each facet is counted with the other facets' filters applied but not its own (choosing a value
 does not hide the others of the same facet); values within a facet are alternatives, facets
@@ -26,7 +28,6 @@ are combined.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -117,42 +118,37 @@ def resolve_filters(filters) -> ResolvedFilters:
     )
 
 
-def aggregate(rows, filters: ResolvedFilters) -> tuple[int, dict[str, Counter]]:
-    """(the rows passing every filter, {facet: Counter of values}) over ``rows`` of
+def aggregate(rows, filters: ResolvedFilters) -> tuple[int, dict[str, dict]]:
+    """(the rows passing every filter, {facet: {value: count}}) over ``rows`` of
     ``(kind, year, rubric_id, language, concept_ids)``: each facet counts the rows that pass
     every filter but its own."""
     total = 0
-    counters = {name: Counter() for name in (*FACETS, "concept")}
+    counters: dict[str, dict] = {name: {} for name in (*FACETS, "concept")}
     kinds, years, rubrics = counters["kind"], counters["year"], counters["rubric"]
     languages, concepts = counters["language"], counters["concept"]
-    if not filters.any:
-        for kind, year, rubric_id, language, concept_ids in rows:
-            kinds[kind] += 1
-            if year is not None:
-                years[year] += 1
-            if rubric_id is not None:
-                rubrics[rubric_id] += 1
-            languages[language] += 1
-            concepts.update(concept_ids)
-        return len(rows), counters
+    everything_passes = not filters.any
     for row in rows:
-        failed = filters.failing(*row)
-        if len(failed) > 1:
-            continue
         kind, year, rubric_id, language, concept_ids = row
-        everything = not failed
-        if everything:
+        if everything_passes:
+            failed = None
+        else:
+            failures = filters.failing(*row)
+            if len(failures) > 1:
+                continue
+            failed = failures[0] if failures else None
+        if failed is None:
             total += 1
-        if everything or failed[0] == "kind":
-            kinds[kind] += 1
-        if (everything or failed[0] == "year") and year is not None:
-            years[year] += 1
-        if (everything or failed[0] == "rubric") and rubric_id is not None:
-            rubrics[rubric_id] += 1
-        if everything or failed[0] == "language":
-            languages[language] += 1
-        if everything or failed[0] == "concept":
-            concepts.update(concept_ids)
+        if failed is None or failed == "kind":
+            kinds[kind] = kinds.get(kind, 0) + 1
+        if (failed is None or failed == "year") and year is not None:
+            years[year] = years.get(year, 0) + 1
+        if (failed is None or failed == "rubric") and rubric_id is not None:
+            rubrics[rubric_id] = rubrics.get(rubric_id, 0) + 1
+        if failed is None or failed == "language":
+            languages[language] = languages.get(language, 0) + 1
+        if failed is None or failed == "concept":
+            for concept_id in concept_ids:
+                concepts[concept_id] = concepts.get(concept_id, 0) + 1
     return total, counters
 
 
@@ -164,7 +160,7 @@ def rounded(estimate: float) -> int:
     return int(round(estimate, -digits))
 
 
-def _as_pairs(counters: dict[str, Counter], scale: float) -> dict[str, list[tuple[str, int]]]:
+def _as_pairs(counters: dict[str, dict], scale: float) -> dict[str, list[tuple[str, int]]]:
     if scale == 1:
         return {
             name: [(str(value), count) for value, count in counter.items()]
@@ -188,7 +184,8 @@ class MatchReader:
         raise NotImplementedError
 
     def filtered_count(self, filters, *, limit: int) -> int:
-        """How many matches pass every filter, counted up to ``limit``."""
+        """How many matches pass every filter (all matches when ``filters`` is None), counted
+        up to ``limit``."""
         raise NotImplementedError
 
 
@@ -222,9 +219,9 @@ class PostgresMatchReader(MatchReader):
             return cursor.fetchall()
 
     def filtered_count(self, filters, *, limit):
-        from .query import _postgres_where, _through_the_index
+        from .query import SearchFilters, _postgres_where, _through_the_index
 
-        where, params = _postgres_where(filters)
+        where, params = _postgres_where(filters or SearchFilters())
         sql = (
             f"SELECT count(*) FROM (SELECT 1 FROM {DOCUMENTS} m "  # noqa: S608 - constants and placeholders only
             f"WHERE m.search_vector @@ %s::tsquery AND {where} LIMIT %s) AS found"
@@ -275,6 +272,14 @@ class SqliteMatchReader(MatchReader):
     def filtered_count(self, filters, *, limit):
         from .models import SearchDocument
 
+        if filters is None:
+            sql = (
+                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608 - constants and placeholders only
+                "LIMIT %s)"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [self.expression, limit])
+                return cursor.fetchone()[0]
         matched = SearchDocument.objects.filter(filters.q()).values("pk")
         sub_sql, sub_params = matched.query.sql_with_params()
         sql = (
@@ -293,21 +298,42 @@ def search_counts(reader: MatchReader, filters, *, limit: int | None = None) -> 
     """The counts of the matches read by ``reader`` under ``filters`` (a
     ``query.SearchFilters``): exact when the matches are no more than ``limit`` (default
     ``OCIM_SEARCH_EXACT_COUNT_LIMIT``), estimated otherwise (see the module's docstring)."""
+    from .query import search_session
+
     limit = settings.OCIM_SEARCH_EXACT_COUNT_LIMIT if limit is None else limit
+    with search_session():
+        return _search_counts(reader, filters, limit)
+
+
+def _search_counts(reader: MatchReader, filters, limit: int) -> Counts:
     resolved = resolve_filters(filters)
-    rows = reader.rows(limit=limit + 1)
-    if len(rows) <= limit:
-        total, counters = aggregate(rows, resolved)
-        return Counts(
-            total=total,
-            total_exact=True,
-            facets=_as_pairs(counters, 1),
-            facets_exact=True,
-            reachable=total,
-        )
+    smallest = SAMPLE_BOUNDS[0]
+    sample = reader.rows(sample_below=smallest)
+    # The smallest sample holds about 1/64 of the matches. When it holds three times its share
+    # of the limit, the matches are far beyond the limit (below it, the sample would hold a
+    # third of that at most, give or take a few rows: its documents are a fixed spread of the
+    # index, unrelated to what they say), so they are not counted.
+    clearly_beyond = len(sample) * SAMPLE_BUCKETS >= 3 * limit * smallest
+    if not clearly_beyond and reader.filtered_count(None, limit=limit + 1) <= limit:
+        # Counting up to limit + 1 reads no row out (cheap); the rows are read only when they
+        # are few enough to count them all (and counted again, should a change come between).
+        rows = reader.rows(limit=limit + 1)
+        if len(rows) <= limit:
+            total, counters = aggregate(rows, resolved)
+            return Counts(
+                total=total,
+                total_exact=True,
+                facets=_as_pairs(counters, 1),
+                facets_exact=True,
+                reachable=total,
+            )
+    # The smallest sample with at least a quarter of the limit in matches (about 3 % error on
+    # the total for 2,000), else the largest.
+    bound = smallest
     for bound in SAMPLE_BOUNDS:
-        sample = reader.rows(sample_below=bound)
-        if len(sample) * 2 >= limit:
+        if bound != smallest:
+            sample = reader.rows(sample_below=bound)
+        if len(sample) * 4 >= limit:
             break
     scale = SAMPLE_BUCKETS / bound
     sampled_total, counters = aggregate(sample, resolved)

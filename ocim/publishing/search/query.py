@@ -34,7 +34,7 @@ PG_WEIGHTS = [0.1, 0.3, 0.5, 1.0]
 FTS_WEIGHTS = (10.0, 4.0, 1.0)
 # PostgreSQL ranks this many matches exactly (see _PostgresResults); the others follow, title
 # matches first, then newest first.
-RANKED_CANDIDATES = 300
+RANKED_CANDIDATES = 100
 DOCUMENTS = "publishing_searchdocument"
 
 
@@ -156,18 +156,27 @@ def _matching(words: list[search_text.QueryWord]):
 
 
 @contextmanager
-def _through_the_index():
-    """On PostgreSQL, make the planner use the GIN index: it prices ``@@`` as cheap and picks a
-    sequential scan for frequent words, which then decompresses every tsvector (ten times
-    slower). The setting is local to the transaction and restored afterwards."""
-    if connection.vendor != "postgresql":
+def search_session():
+    """The statements of one search, in one transaction where, on PostgreSQL, the planner uses
+    the indexes: it prices ``@@`` as cheap and picks a sequential scan for frequent words,
+    which then decompresses every tsvector (ten times slower). The setting is local to the
+    transaction and restored afterwards (the caller may be inside a transaction of its own).
+    Re-entrant: a search's parts each open one, and a view can open one around them all."""
+    if connection.vendor != "postgresql" or getattr(connection, "_ocim_search_session", False):
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        yield
+        connection._ocim_search_session = True
+        try:
+            yield
+        finally:
+            connection._ocim_search_session = False
         # Not reached on error: the atomic block then rolls back, and the setting with it.
         cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+
+
+_through_the_index = search_session
 
 
 class Results:
@@ -176,7 +185,8 @@ class Results:
 
     def __init__(self, queryset, total: int | None = None):
         self.queryset = queryset
-        self.total = total
+        self.total = total  # how many can be paged through
+        self.matches: int | None = None  # how many match (an estimate when counts are)
 
     def count(self) -> int:
         if self.total is None:
@@ -251,15 +261,17 @@ class _PostgresResults(Results):
        keywords and public text weighted A to C), then newest first.
 
     The order is the exact ranking whenever the matches are no more than the candidates (any
-    search of a few hundred documents or fewer); beyond, the results after the first
+    search of a hundred documents or fewer); beyond, the results after the first
     ``RANKED_CANDIDATES`` follow the candidates' order. Ranking every match would read each
     one's rank vector out of the row: about 4 µs a document, 120 ms for a word found in
     every document."""
 
     # Above this share of the documents, the other matches are found by walking the date
-    # index (each row checked against the full vector, read out of the row: a few µs, but
-    # few rows to walk); below it, through the GIN index then sorted (each match read once).
-    WALK_SHARE = 0.3
+    # index (each row checked against the full vector, read out of the row: about 10 µs, but
+    # only about RANKED_CANDIDATES / share rows to walk); below it, through the GIN index then
+    # sorted (each match read once, about 1 µs). The two meet near a share of
+    # sqrt(10 × RANKED_CANDIDATES / documents): 0.18 for 100 candidates among 32,000.
+    WALK_SHARE = 0.15
 
     def __init__(self, *, tsquery_text: str, filters: SearchFilters):
         super().__init__(queryset=None)
@@ -301,7 +313,10 @@ class _PostgresResults(Results):
     def _walk_by_date(self) -> bool:
         if self.documents is None:
             self.documents = _postgres_documents_estimate()
-        return self.count() >= self.WALK_SHARE * max(self.documents, 1)
+        # How many documents match (estimated beyond the exact-count limit), not how many can
+        # be paged through.
+        matches = self.matches if self.matches is not None else self.count()
+        return matches >= self.WALK_SHARE * max(self.documents, 1)
 
     def _ranked(self) -> list[int]:
         if self._ranked_ids is not None:
@@ -393,6 +408,7 @@ def document_search(*, query: str, filters: SearchFilters, with_facets: bool = T
     if with_facets:
         counts = _counts(engine_query, filters)
         outcome.documents.total = counts.reachable
+        outcome.documents.matches = counts.total
         outcome.total = counts.total
         outcome.total_exact = counts.total_exact
         outcome.facets_exact = counts.facets_exact

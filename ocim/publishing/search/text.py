@@ -92,12 +92,19 @@ def _word_forms(word: str) -> frozenset[str]:
     return frozenset({word, _stemmer("fr").stemWord(word), _stemmer("en").stemWord(word)})
 
 
+@lru_cache(maxsize=100_000)
+def _folded_token(token: str) -> str:
+    """The folded form of a word of a text (folding is the costly part of highlighting, and
+    texts use the same words again and again)."""
+    folded = words(token)
+    return folded[-1] if folded else ""
+
+
 def _matching_words(token: str, query: list[QueryWord], prefixes: tuple[str, ...]) -> set[str]:
     """The query words that ``token`` matches (by stem, in French or English)."""
-    folded = words(token)
-    if not folded:
+    word = _folded_token(token)
+    if not word:
         return set()
-    word = folded[-1]
     # Stemming every word of a long text is slow: only words that start like a form are stemmed.
     if not word.startswith(prefixes):
         return set()
@@ -106,7 +113,7 @@ def _matching_words(token: str, query: list[QueryWord], prefixes: tuple[str, ...
 
 
 def _prefixes(query: list[QueryWord]) -> tuple[str, ...]:
-    return tuple({form[:3] for item in query for form in item.forms})
+    return tuple(sorted({form[:3] for item in query for form in item.forms}))
 
 
 def highlight(text: str, query: list[QueryWord], *, max_words: int = SNIPPET_WORDS) -> SafeString:
@@ -139,16 +146,25 @@ def highlight(text: str, query: list[QueryWord], *, max_words: int = SNIPPET_WOR
 def best_passage(texts: list[str], query: list[QueryWord]) -> str:
     """The text, among ``texts`` (in order of preference), that contains the most distinct
     query words; the first non-empty one when none matches."""
-    prefixes = _prefixes(query)
+    pattern = _prefix_pattern(_prefixes(query))
     best, best_score = "", -1
     for text in texts:
         if not text:
             continue
         found: set[str] = set()
-        for token in _TOKEN.findall(text):
-            found |= _matching_words(token, query, prefixes)
+        # The text is folded once, and only its words that start like a form are stemmed.
+        for word in pattern.findall(fold(text)):
+            forms = _word_forms(word)
+            found.update(item.word for item in query if forms & item.forms)
         if len(found) > best_score:
             best, best_score = text, len(found)
         if best_score == len(query):
             break
     return best
+
+
+@lru_cache(maxsize=1024)
+def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern:
+    """The folded words starting with one of ``prefixes`` (made of [a-z0-9] only)."""
+    alternatives = "|".join(re.escape(prefix) for prefix in sorted(prefixes))
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})[a-z0-9]*")

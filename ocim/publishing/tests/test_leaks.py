@@ -139,6 +139,9 @@ def _channels(world):
         ("API issue detail", reverse("api:publishing_issue_detail", args=[300]), set(), set()),
         ("API news list", reverse("api:publishing_news_list"), set(), set()),
         ("API schema", reverse("api:openapi-json"), set(), set()),
+        ("API search", reverse("api:publishing_search") + "?q=Titrequartz", set(), set()),
+        ("API search (open)", reverse("api:publishing_search") + "?q=Titrefeldspath", set(), set()),
+        ("API search (canary)", reverse("api:publishing_search") + f"?q={EMBARGOED}", set(), set()),
         (
             "API embargoed article",
             reverse("api:publishing_article_detail", args=[embargoed.pk]),
@@ -182,7 +185,13 @@ def _channels(world):
 
 
 # A search may show an excerpt of an open article's text: allowed, not required.
-MAY_SHOW = {"site search (open)": {OPEN}, "publishing search (open)": {OPEN}}
+MAY_SHOW = {
+    "site search (open)": {OPEN},
+    "publishing search (open)": {OPEN},
+    "API search (open)": {OPEN},
+    # The query is echoed in the answer: the canary shows as asked, never as found.
+    "API search (canary)": {EMBARGOED},
+}
 
 
 def _check(client, world, *, wall_lifted: bool):
@@ -239,6 +248,11 @@ def test_the_search_finds_the_articles_without_their_text(client, world):
         # not searchable); the query is echoed in the form, so look for the result link.
         html = client.get(path, {"q": EMBARGOED}).content.decode()
         assert world["embargoed"].url not in html, path
+    # The API search too: the title is found, the body is not.
+    api = reverse("api:publishing_search")
+    found = client.get(api, {"q": "Titrequartz"}).json()
+    assert [result["id"] for result in found["results"]] == [world["embargoed"].pk]
+    assert client.get(api, {"q": EMBARGOED}).json()["count"] == 0
 
 
 def _has_publishing_search():

@@ -33,6 +33,7 @@ class RowsReader(search_counts.MatchReader):
     def __init__(self, rows):
         self.rows_with_buckets = rows
         self.samples_read = []
+        self.counted = []
 
     def rows(self, *, limit=None, sample_below=None):
         if sample_below is not None:
@@ -45,6 +46,9 @@ class RowsReader(search_counts.MatchReader):
         return found if limit is None else found[:limit]
 
     def filtered_count(self, filters, *, limit):
+        self.counted.append(filters)
+        if filters is None:
+            return min(len(self.rows_with_buckets), limit)
         resolved = search_counts.resolve_filters(filters)
         passing = sum(1 for _b, row in self.rows_with_buckets if not resolved.failing(*row))
         return min(passing, limit)
@@ -121,8 +125,10 @@ def test_beyond_the_limit_the_counts_are_estimated_from_a_sample():
     counts = search_counts.search_counts(reader, SearchFilters(), limit=2000)
     assert not counts.total_exact and not counts.facets_exact
     assert counts.reachable == 2000  # the first 2,000 results can be paged through
-    # A 64th of 40,000 is 625 rows, less than half the limit: the 16th (2,500 rows) is used.
-    assert reader.samples_read == [16, 64]
+    # A 64th of 40,000 is 625 rows, over a quarter of the limit: it is used, and it shows the
+    # matches far beyond the limit, so they are not counted one by one.
+    assert reader.samples_read == [16]
+    assert reader.counted == []
     assert 36_000 <= counts.total <= 44_000
     assert counts.total == search_counts.rounded(counts.total)  # two significant figures
     _total, expected = _brute_force(rows, SearchFilters())
@@ -131,6 +137,17 @@ def test_beyond_the_limit_the_counts_are_estimated_from_a_sample():
         for value, count in expected[name].items():
             if count >= 2000:
                 assert abs(estimated[value] - count) <= 0.2 * count, (name, value)
+
+
+def test_near_the_limit_the_matches_are_counted_before_being_estimated():
+    rows = _corpus(3000)
+    reader = RowsReader(rows)
+    counts = search_counts.search_counts(reader, SearchFilters(), limit=2000)
+    # A 64th of 3,000 is about 47 rows: not enough to tell, so the matches are counted (up
+    # to 2,001), then estimated from the quarter (about 750 rows).
+    assert reader.counted == [None]
+    assert reader.samples_read == [16, 64, 256]
+    assert not counts.total_exact and 2500 <= counts.total <= 3500
 
 
 def test_an_estimate_is_never_below_the_limit():

@@ -40,6 +40,8 @@ SAMPLE_BOUNDS = (16, 64, 256)
 DOCUMENTS = "publishing_searchdocument"
 FTS_TABLE = "publishing_searchdocument_fts"
 FACETS = ("kind", "year", "rubric", "language")
+# The fewest rows of the smallest sample that can show the matches far beyond the limit.
+CLEARLY_BEYOND_ROWS = 30
 
 
 @dataclass
@@ -310,10 +312,10 @@ def _search_counts(reader: MatchReader, filters, limit: int) -> Counts:
     smallest = SAMPLE_BOUNDS[0]
     sample = reader.rows(sample_below=smallest)
     # The smallest sample holds about 1/64 of the matches. When it holds three times its share
-    # of the limit, the matches are far beyond the limit (below it, the sample would hold a
-    # third of that at most, give or take a few rows: its documents are a fixed spread of the
-    # index, unrelated to what they say), so they are not counted.
-    clearly_beyond = len(sample) * SAMPLE_BUCKETS >= 3 * limit * smallest
+    # of the limit (and enough rows to tell), the matches are far beyond the limit (below it,
+    # the sample would hold a third of that at most, give or take a few rows: its documents
+    # are a fixed spread of the index, unrelated to what they say), so they are not counted.
+    clearly_beyond = len(sample) >= max(CLEARLY_BEYOND_ROWS, 3 * limit * smallest / SAMPLE_BUCKETS)
     if not clearly_beyond and reader.filtered_count(None, limit=limit + 1) <= limit:
         # Counting up to limit + 1 reads no row out (cheap); the rows are read only when they
         # are few enough to count them all (and counted again, should a change come between).

@@ -36,6 +36,15 @@ FTS_WEIGHTS = (10.0, 4.0, 1.0)
 # matches first, then newest first.
 RANKED_CANDIDATES = 100
 DOCUMENTS = "publishing_searchdocument"
+# The columns the engines read, never shown.
+ENGINE_COLUMNS = (
+    "search_vector",
+    "rank_vector",
+    "title_vector",
+    "terms_title",
+    "terms_public",
+    "terms_body",
+)
 
 
 @dataclass(frozen=True)
@@ -207,7 +216,12 @@ class Results:
                 raise IndexError(key)
             return found[0]
         ids = self._page_ids(key)
-        documents = SearchDocument.objects.select_related("page", "rubric").in_bulk(ids)
+        documents = (
+            SearchDocument.objects.select_related("page", "rubric")
+            # What a page of results shows: not the vectors nor the SQLite terms.
+            .defer(*ENGINE_COLUMNS)
+            .in_bulk(ids)
+        )
         return [documents[pk] for pk in ids if pk in documents]
 
     def _page_ids(self, key: slice) -> list[int]:

@@ -21,6 +21,7 @@ from ocim.publishing.search.query import SearchFilters, document_search
 
 from . import builders, news_builders
 
+pytestmark = pytest.mark.django_db  # the counts run in a transaction of their own
 _numbers = itertools.count(1)
 
 

@@ -219,7 +219,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"publishing search index: {count} documents in {time.monotonic() - began:.0f} s"
             )
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # What autovacuum does a little later on a live database: the planner's statistics
             # (the search's estimates depend on them) and the visibility map.
             began = time.monotonic()

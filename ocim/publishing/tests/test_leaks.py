@@ -40,6 +40,23 @@ def _pdf(marker):
     return document
 
 
+def _full_text(canary: str) -> list:
+    return [
+        ("paragraph", f"<p>Le texte secret {canary} [1].</p>"),
+        (
+            "video",
+            {
+                "url": "https://vimeo.com/76979871",
+                "title": "Une vidéo",
+                "caption": "",
+                "credit": "",
+                "transcript": f"La transcription {canary}note.",
+            },
+        ),
+        ("notes", [f"<p>Une note {canary}video.</p>"]),
+    ]
+
+
 @pytest.fixture
 def file_storage(settings, tmp_path):
     """Files on disk: Wagtail serves a document of the in-memory test storage as a 404, which
@@ -70,6 +87,8 @@ def world(file_storage):
         body_text=f"Le texte secret {EMBARGOED}.",
     )
     embargoed.pdf = _pdf(EMBARGOED)
+    # The canary is in every part of the full text: a paragraph, a note, a video transcript.
+    embargoed.body = _full_text(EMBARGOED)
     # No abstract: a preview or feed that fell back on the body would show the canary.
     embargoed.abstracts.all().delete()
     embargoed.save_revision().publish()
@@ -81,6 +100,7 @@ def world(file_storage):
         body_text=f"Le texte libre {OPEN}.",
     )
     opened.pdf = _pdf(OPEN)
+    opened.body = _full_text(OPEN)
     opened.save_revision().publish()
     draft = builders.article(issue, title="Titremica brouillon", body_text=DRAFT, open_early=True)
     draft.unpublish()

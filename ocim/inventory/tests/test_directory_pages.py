@@ -540,3 +540,11 @@ def test_the_actor_image_is_shown_and_a_missing_file_does_not_break_the_page(cli
     response = client.get(url)
     assert response.status_code == 200
     assert 'class="actor-page__image"' not in response.content.decode()
+
+
+def test_facet_values_are_the_platforms_shared_shape(network):
+    from ocim.core.facets import FacetValue
+
+    results = directory_search(ActorFilters(q="jardin"))
+    values = [value for facet in results.facets for value in facet.values]
+    assert values and all(type(value) is FacetValue for value in values)

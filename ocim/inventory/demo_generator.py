@@ -30,8 +30,7 @@ from .models import (
     RevisionSource,
 )
 from .search import actor_search_index_rebuild
-from .services import _fields as snapshot_fields
-from .services import actor_snapshot
+from .services import actor_snapshot, snapshot_fields
 
 # Visitor counts are given for these years (a closed actor stops at its closing year).
 VISITOR_YEARS = tuple(range(2019, 2025))
@@ -228,7 +227,11 @@ def ror_make(rng: random.Random) -> str:
 
 
 def with_de(name: str) -> str:
-    """ "de Tours", "d'Angers", "d'Hyères" (French elision before a vowel or a mute h)."""
+    """ "de Tours", "d'Angers", "d'Hyères" (French elision before a vowel or a mute h), "du
+    Havre" and "des Abymes" (the article of "Le Havre" and "Les Abymes" contracted)."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if name.startswith(article):
+            return contracted + name[len(article) :]
     if name[:1].lower() in "aeiouyhéèêëàâîïôöûü":
         return f"d'{name}"
     return f"de {name}"

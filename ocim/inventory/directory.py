@@ -18,22 +18,19 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ocim.core.facets import FacetValue
 from ocim.core.models import Concept, Department
 
+from .directory_counts import Chosen, postgres_counts
 from .filters import ActorFilters
 from .models import Actor, ActorStatus, ActorType, ActorVisitorCount, Label
-from .search import (
-    actor_search_rank,
-    actor_search_tsquery_sql,
-    query_words,
-    search_generation,
-)
+from .search import actor_search_rank, query_words, search_generation
 from .selectors import actors_filtered
 
 ACTORS_PER_PAGE = 20
@@ -53,14 +50,6 @@ FACETS = (
     ("concept", gettext_lazy("Field or discipline")),
     ("status", gettext_lazy("Open or closed")),
 )
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
 
 
 @dataclass
@@ -317,7 +306,7 @@ def _counts(
 ) -> tuple[int, dict]:
     """(total, counts). On PostgreSQL, for a search with words, ``pages`` (when given) receives
     ``"ids"``: the ids of the page of actors starting at ``pages["start"]``, by name."""
-    if connection.vendor == "postgresql" and query_words(filters.q):
+    if connection.vendor == "postgresql":
         return _postgres_counts(filters, lookups, pages)
     total, counts = _column_counts(filters, lookups)
     label_slugs = {label.pk: label.slug for label in lookups.labels}
@@ -335,131 +324,47 @@ def _counts(
 def _postgres_counts(
     filters: ActorFilters, lookups: _Lookups, pages: dict | None = None
 ) -> tuple[int, dict]:
-    """``_counts`` for a query with searchable words, in one statement over the search index
-    alone (PostgreSQL), which holds a copy of each actor's filter columns, labels and concepts
-    (``search._PG_FILTER_COLUMNS``).
-
-    The matches of the words are read once through the GIN index (a bitmap scan: the planner
-    otherwise prices ``@@`` as cheap and reads every vector of a frequent word) into a
-    materialised CTE of narrow rows; from it, one pass groups them by family, type, region,
-    department and status (every one of these facets and the total are then summed here, each
-    without its own filter), and the labels and the concepts are counted, each with every
-    filter but its own.
-
-    With ``pages``, the same statement lists the ids of the page starting at ``pages["start"]``
-    in name order when there are more than ``RANKED_MATCHES`` actors (fewer are ranked
-    instead), from the matches already read: the actors walked in name order (an
-    index-only scan, stopped at the page's end) and kept when in a hashed set of the matches
-    passing every filter (``COALESCE`` keeps it a hashed subplan, not a join that sorts every
-    match: about 7 ms instead of 50 for a word found in 26,000 of 100,000 actors)."""
-    from .models_directory import ActorSearchIndex
-
-    label_ids = [label.pk for label in lookups.labels if label.slug in filters.labels]
-    concept_ids = [item.pk for item in lookups.selected_concepts if item.slug in filters.concepts]
-    family_ids = [key for key, slug in lookups.family_slugs.items() if slug in filters.families]
-    type_ids = [key for key, slug in lookups.type_slugs.items() if slug in filters.types]
-    conditions = {
-        "family": ("m.family_id = ANY(%s::bigint[])", family_ids, filters.families),
-        "type": ("m.type_id = ANY(%s::bigint[])", type_ids, filters.types),
-        "region": ("m.region_id = ANY(%s::text[])", list(filters.regions), filters.regions),
-        "department": (
-            "m.department_id = ANY(%s::text[])",
-            list(filters.departments),
-            filters.departments,
-        ),
-        "status": ("m.status = ANY(%s::text[])", list(filters.statuses), filters.statuses),
-        "label": ("m.label_ids && %s::bigint[]", label_ids, filters.labels),
-        "concept": ("m.concept_ids && %s::bigint[]", concept_ids, filters.concepts),
-    }
-
-    def where(*names: str) -> tuple[str, list]:
-        parts, params = ["TRUE"], []
-        for name in names:
-            sql, value, chosen = conditions[name]
-            if chosen:
-                parts.append(sql)
-                params.append(value)
-        return " AND ".join(parts), params
-
-    scalars = ("family", "type", "region", "department", "status")
-    tsquery_sql, tsquery_params = actor_search_tsquery_sql(filters.q)
-    group_where, group_params = where("label", "concept")
-    label_where, label_params = where(*scalars, "concept")
-    concept_where, concept_params = where(*scalars, "label")
-    page_sql, page_params = "", []
-    if pages is not None:
-        page_where, page_params = where(*scalars, "label", "concept")
-        page_sql = (
-            "UNION ALL SELECT 'page', NULL, p.id, NULL, NULL, NULL, NULL, NULL, NULL, "  # noqa: S608 - constants and placeholders only
-            "row_number() OVER () FROM (SELECT a.id FROM inventory_actor a "
-            f"WHERE (SELECT count(*) FROM m WHERE {page_where}) > {RANKED_MATCHES} "
-            f"AND COALESCE(a.id IN (SELECT m.actor_id FROM m WHERE {page_where}), false) "
-            f"ORDER BY a.name, a.id LIMIT {ACTORS_PER_PAGE} OFFSET %s) p"
-        )
-        page_params = [*page_params, *page_params, pages["start"]]
-    statement = (
-        f"WITH m AS MATERIALIZED (SELECT s.actor_id, s.family_id, s.type_id, s.region_id, "  # noqa: S608 - constants and placeholders only
-        "s.department_id, s.status, s.label_ids, s.concept_ids "
-        f"FROM {ActorSearchIndex._meta.db_table} s WHERE s.vector @@ {tsquery_sql}) "
-        "SELECT 'group', m.family_id, m.type_id, m.region_id, m.department_id, m.status, "
-        "NULL, NULL, NULL, count(*) "
-        f"FROM m WHERE {group_where} "
-        "GROUP BY m.family_id, m.type_id, m.region_id, m.department_id, m.status "
-        "UNION ALL SELECT 'label', NULL, l.id, NULL, NULL, NULL, NULL, NULL, NULL, count(*) "
-        f"FROM (SELECT unnest(m.label_ids) AS id FROM m WHERE {label_where}) l GROUP BY l.id "
-        "UNION ALL SELECT 'concept', NULL, k.id, NULL, NULL, NULL, k.slug, k.label_fr, "
-        "k.label_en, c.count FROM (SELECT c.id, count(*) AS count FROM "
-        f"(SELECT unnest(m.concept_ids) AS id FROM m WHERE {concept_where}) c GROUP BY c.id) c "
-        f"JOIN core_concept k ON k.id = c.id {page_sql}"
+    """``_counts`` in one statement (``directory_counts.postgres_counts``): from the matches of
+    the words, of the labels or concepts, or from the kept counts of the facet cells."""
+    chosen = Chosen(
+        filters=filters,
+        family_ids=[key for key, slug in lookups.family_slugs.items() if slug in filters.families],
+        type_ids=[key for key, slug in lookups.type_slugs.items() if slug in filters.types],
+        label_ids=[label.pk for label in lookups.labels if label.slug in filters.labels],
+        concept_ids=[
+            item.pk for item in lookups.selected_concepts if item.slug in filters.concepts
+        ],
     )
-    params = [*tsquery_params, *group_params, *label_params, *concept_params, *page_params]
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # Local to the transaction, and put back as they were: inside another transaction the
-        # block adds no savepoint (an error marks that transaction for rollback, which undoes
-        # the settings too).
-        # JIT is off too: a disabled plan node costs 10^10, which would compile the statement
-        # (tens of milliseconds) for nothing.
-        settings_ = ("enable_seqscan", "enable_indexscan", "jit")
-        cursor.execute(
-            "SELECT current_setting(%s), current_setting(%s), current_setting(%s), "
-            "set_config(%s, 'off', true), set_config(%s, 'off', true), "
-            "set_config(%s, 'off', true)",
-            [*settings_, *settings_],
-        )
-        before = cursor.fetchone()[:3]
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
-        cursor.execute(
-            "SELECT set_config(%s, %s, true), set_config(%s, %s, true), set_config(%s, %s, true)",
-            [value for pair in zip(settings_, before, strict=True) for value in pair],
-        )
-    groups, label_counts, concept_rows, page = [], {}, [], []
+    found = postgres_counts(
+        chosen,
+        page_start=None if pages is None else pages["start"],
+        page_size=ACTORS_PER_PAGE,
+        listed_above=RANKED_MATCHES,
+    )
+    if pages is not None and found.page is not None:
+        pages["ids"] = found.page
     label_slugs = {label.pk: label.slug for label in lookups.labels}
-    for what, family_id, item_id, region_id, department_id, status, slug, fr, en, count in rows:
-        if what == "page":
-            page.append((count, item_id))
-        elif what == "group":
-            groups.append((family_id, item_id, region_id, department_id, status, count))
-        elif what == "label":
-            if item_id in label_slugs:
-                label_counts[label_slugs[item_id]] = count
-        else:
-            concept_rows.append(
-                {
-                    "concept_id": item_id,
-                    "concept__slug": slug,
-                    "concept__label_fr": fr,
-                    "concept__label_en": en,
-                    "count": count,
-                }
-            )
-    if pages is not None:
-        pages["ids"] = [pk for _position, pk in sorted(page)]
-    total, counts = _grouped_counts(filters, lookups, groups)
-    counts["label"] = label_counts
-    counts["concept_rows"] = concept_rows
-    counts["concept"] = {row["concept__slug"]: row["count"] for row in concept_rows}
-    return total, counts
+    counts: dict = {
+        "family": {
+            lookups.family_slugs[key]: count
+            for key, count in found.scalars["family"].items()
+            if key in lookups.family_slugs
+        },
+        "type": {
+            lookups.type_slugs[key]: count
+            for key, count in found.scalars["type"].items()
+            if key in lookups.type_slugs
+        },
+        "region": found.scalars["region"],
+        "department": found.scalars["department"],
+        "status": found.scalars["status"],
+        "label": {
+            label_slugs[key]: count for key, count in found.labels.items() if key in label_slugs
+        },
+        "concept_rows": found.concepts,
+        "concept": {row["concept__slug"]: row["count"] for row in found.concepts},
+    }
+    return found.total, counts
 
 
 def _cache_seconds() -> int:
@@ -497,7 +402,8 @@ def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResult
     no_words = bool(filters.q) and not words
     lookups = _lookups(filters)
     prefix = _cache_prefix(filters) if _cache_seconds() else None
-    # The page asked for, by name, listed with the counts when they are computed (PostgreSQL).
+    # The ids of the page asked for, listed with the counts when they are computed (PostgreSQL:
+    # a search, or a listing filtered by labels or concepts).
     pages = {"start": (max(page, 1) - 1) * ACTORS_PER_PAGE}
     total, counts = _cached(prefix and f"{prefix}:counts", lambda: _counts(filters, lookups, pages))
 
@@ -516,7 +422,7 @@ def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResult
             prefix and f"{prefix}:page:{number}",
             lambda: (
                 pages["ids"]
-                if rank is None and "ids" in pages and pages["start"] == start
+                if "ids" in pages and pages["start"] == start
                 else list(actors.values_list("pk", flat=True)[start : start + ACTORS_PER_PAGE])
             ),
         )

@@ -25,7 +25,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -460,6 +460,11 @@ class CheckedRow:
         return not self.errors
 
 
+# Articles that begin commune names ("Le Havre", "L'Isle-Adam", "Aux Marais"), as folded by
+# ``normalize_search_text``.
+_ARTICLES = frozenset({"le", "la", "les", "l", "aux", "las", "los", "lo"})
+
+
 class Context:
     """Everything rows are checked against, loaded once per file (a few queries)."""
 
@@ -479,6 +484,7 @@ class Context:
         # search name (normalize_search_text of the name).
         self.communes: dict[str, tuple] = {}
         self.communes_by_name: dict[str, list[str]] = defaultdict(list)
+        without_article: dict[str, list[str]] = defaultdict(list)
         for insee, search_name, *rest in Commune.objects.values_list(
             "insee_code",
             "search_name",
@@ -490,6 +496,14 @@ class Context:
         ).iterator(chunk_size=5000):
             self.communes[insee] = tuple(rest)
             self.communes_by_name[search_name].append(insee)
+            article, _space, rest_of_name = search_name.partition(" ")
+            if rest_of_name and article in _ARTICLES:
+                without_article[rest_of_name].append(insee)
+        # "Havre" finds Le Havre too (files written from lists that drop the article), unless
+        # a commune bears that very name.
+        for name, codes in without_article.items():
+            if name not in self.communes_by_name:
+                self.communes_by_name[name] = codes
         self.postal_codes: dict[str, set[str]] = defaultdict(set)
         for code, insee in CommunePostalCode.objects.values_list("code", "commune_id").iterator(
             chunk_size=5000
@@ -797,15 +811,26 @@ class CheckResult:
         }  # fmt: skip
 
 
-def rows_check(table: Table, mapping: dict[str, str], *, source: str) -> CheckResult:
+def rows_check(
+    table: Table,
+    mapping: dict[str, str],
+    *,
+    source: str,
+    progress: Callable[[float], None] | None = None,
+    every: int = 5000,
+) -> CheckResult:
     """Check every row of ``table`` under ``mapping`` and match it against existing actors.
-    Reads only; raises nothing for bad rows (they carry their errors)."""
+    Reads only; raises nothing for bad rows (they carry their errors). ``progress`` (when
+    given) is told the share done (0 to 1) every ``every`` rows and at the end."""
     ctx = Context()
     columns = {key: int(index) for index, key in mapping.items() if key}
     headers = {key: table.headers[index] for key, index in columns.items()}
     rows = []
     first_seen: dict[tuple[str, str], int] = {}
+    total = len(table.rows) or 1
     for offset, record in enumerate(table.rows):
+        if progress is not None and offset and offset % every == 0:
+            progress(0.8 * offset / total)  # the matching below takes the last fifth
         number = offset + 2
         cells = {key: record[index] for key, index in columns.items()}
         if not any(cells.values()):
@@ -827,7 +852,11 @@ def rows_check(table: Table, mapping: dict[str, str], *, source: str) -> CheckRe
                     )
                 )
         rows.append(row)
+    if progress is not None:
+        progress(0.8)
     _match_existing(rows, source=source, ctx=ctx)
+    if progress is not None:
+        progress(1.0)
     return CheckResult(rows, table.headers, ctx)
 
 

@@ -1,8 +1,10 @@
 """Imports of actors from CSV or XLSX files by Ocim's staff (``ocim.inventory.imports``).
 
-An ``ImportJob`` follows one file through upload → column mapping → preview (row errors,
-duplicates and the staff's decision for each) → commit in a background task (all or nothing)
-→ report. The uploaded file is kept, so the commit reads exactly what was previewed.
+An ``ImportJob`` follows one file through upload → column mapping → check of every row in a
+background task → preview (row errors, duplicates and the staff's decision for each) → commit in
+a background task (all or nothing) → report. The uploaded file is kept, so the commit reads
+exactly what was previewed; a periodic job deletes the files of finished imports after
+``OCIM_IMPORT_FILES_RETENTION_DAYS``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ def import_file_path(instance, filename: str) -> str:
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Columns to map")
+    CHECKING = "checking", _("Checking the rows")
     PREVIEWED = "previewed", _("Ready to import")
     QUEUED = "queued", _("Waiting to start")
     RUNNING = "running", _("Importing")

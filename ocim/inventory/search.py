@@ -167,6 +167,13 @@ def actor_search_tsquery_sql(query: str) -> tuple[str, list] | None:
     return _Tsquery(found).as_sql(None, connection)
 
 
+def actor_search_rank_sql(query: str, vector: str) -> tuple[str, list]:
+    """(SQL, parameters) of ``actor_search_rank`` on PostgreSQL for the vector column
+    ``vector`` of a raw statement (``query`` must have searchable words)."""
+    tsquery_sql, tsquery_params = _Tsquery(query_words(query)).as_sql(None, connection)
+    return f"ts_rank(%s::real[], {vector}, {tsquery_sql})", [PG_WEIGHTS, *tsquery_params]
+
+
 class _TsRank(Func):
     """``ts_rank`` with the weights of ``PG_WEIGHTS``."""
 
@@ -216,30 +223,63 @@ def _pg_vector_sql(segments: list[tuple[str, str]]) -> tuple[str, list]:
     parts, params = [], []
     for weight, text in segments:
         prepared = prepare_for_postgres(text)
-        # Names, places and types word for word too (French stop words, odd stems); the
-        # description stemmed only, which keeps the vectors (read for each match) small.
-        for config in ("french",) if weight == "D" else ("french", "simple"):
+        if weight == "D":
+            # The description stemmed only and without positions (a word of it counts once,
+            # as weight D), which keeps the vectors small: a frequent word reads the row of
+            # each match, a third fewer pages than with the positions.
+            parts.append("strip(to_tsvector('french'::regconfig, unaccent(%s)))")
+            params.append(prepared)
+            continue
+        # Names, places and types word for word too (French stop words, odd stems).
+        for config in ("french", "simple"):
             parts.append(f"setweight(to_tsvector('{config}'::regconfig, unaccent(%s)), %s)")
             params += [prepared, weight]
     return " || ".join(parts) or "''::tsvector", params
 
 
-# The directory's filter columns, copied into each index row from its actor ``a`` (PostgreSQL:
-# the facets are counted from the index alone, see ``directory``).
-_PG_FILTER_COLUMNS = "family_id, type_id, region_id, department_id, status, label_ids, concept_ids"
+# The directory's filter columns and the name, copied into each index row from its actor ``a``
+# (PostgreSQL: the facets are counted and a page of many matches listed by name from the index
+# alone, see ``directory_counts``).
+_PG_FILTER_COLUMNS = (
+    "name, family_id, type_id, region_id, department_id, status, label_ids, concept_ids"
+)
 _PG_FILTER_VALUES = (
-    "a.family_id, a.type_id, a.region_id, a.department_id, a.status, "
+    "a.name, a.family_id, a.type_id, a.region_id, a.department_id, a.status, "
     "ARRAY(SELECT l.label_id FROM inventory_actor_labels l WHERE l.actor_id = a.id ORDER BY 1), "
     "ARRAY(SELECT c.concept_id FROM inventory_actor_concepts c WHERE c.actor_id = a.id "
     "ORDER BY 1)"
 )
 _PG_UPSERT = (
-    "ON CONFLICT (actor_id) DO UPDATE SET vector = EXCLUDED.vector, "
+    "ON CONFLICT (actor_id) DO UPDATE SET vector = EXCLUDED.vector, name = EXCLUDED.name, "
     "family_id = EXCLUDED.family_id, type_id = EXCLUDED.type_id, "
     "region_id = EXCLUDED.region_id, department_id = EXCLUDED.department_id, "
     "status = EXCLUDED.status, label_ids = EXCLUDED.label_ids, "
     "concept_ids = EXCLUDED.concept_ids"
 )
+
+
+# The narrow copy of the same columns (``ActorFacets``), for listings filtered by labels or
+# concepts.
+_PG_FACETS_WRITE = (
+    "INSERT INTO inventory_actorfacets (actor_id, name, family_id, type_id, region_id, "
+    "department_id, status, label_ids, concept_ids) SELECT a.id, a.name, a.family_id, "
+    "a.type_id, coalesce(a.region_id, ''), coalesce(a.department_id, ''), a.status, "
+    "ARRAY(SELECT l.label_id FROM inventory_actor_labels l WHERE l.actor_id = a.id ORDER BY 1), "
+    "ARRAY(SELECT c.concept_id FROM inventory_actor_concepts c WHERE c.actor_id = a.id "
+    "ORDER BY 1) FROM inventory_actor a {where} ON CONFLICT (actor_id) DO UPDATE SET "
+    "name = EXCLUDED.name, family_id = EXCLUDED.family_id, type_id = EXCLUDED.type_id, "
+    "region_id = EXCLUDED.region_id, department_id = EXCLUDED.department_id, "
+    "status = EXCLUDED.status, label_ids = EXCLUDED.label_ids, "
+    "concept_ids = EXCLUDED.concept_ids"
+)
+
+
+def _pg_facets_write(cursor, actor_ids) -> None:
+    """Write the ``ActorFacets`` rows of ``actor_ids`` (every actor when None)."""
+    if actor_ids is None:
+        cursor.execute(_PG_FACETS_WRITE.format(where=""))
+    else:
+        cursor.execute(_PG_FACETS_WRITE.format(where="WHERE a.id = ANY(%s)"), [list(actor_ids)])
 
 
 def _pg_index_write(actors) -> None:
@@ -263,6 +303,7 @@ def _pg_index_write(actors) -> None:
             f"JOIN inventory_actor a ON a.id = v.id {_PG_UPSERT}",
             params,
         )
+        _pg_facets_write(cursor, [actor.pk for actor in actors])
 
 
 def _sqlite_index_row(actor):
@@ -354,42 +395,76 @@ def _pg_plain(column: str) -> tuple[str, list]:
     return f"left({text}, {MAX_INDEXED_CHARS})", params
 
 
+def _pg_segment_sql(
+    weight: str, column: str, column_params: list, *, empty: str = ""
+) -> tuple[str, list]:
+    """The vector of one text column as ``_pg_vector_sql`` builds it; nothing is computed when
+    the column (or ``empty``, the raw column it is derived from) is ""."""
+    prepared, prepared_params = _pg_prepared(column)
+    if weight == "D":
+        parts = [f"strip(to_tsvector('french'::regconfig, unaccent({prepared})))"]
+        params = [*column_params, *prepared_params]
+    else:
+        parts = [
+            f"setweight(to_tsvector('{config}'::regconfig, unaccent({prepared})), '{weight}')"
+            for config in ("french", "simple")
+        ]
+        params = [*column_params, *prepared_params] * 2
+    if empty:
+        return f"CASE WHEN {empty} = '' THEN ''::tsvector ELSE {' || '.join(parts)} END", params
+    return f"CASE WHEN {column} = '' THEN ''::tsvector ELSE {' || '.join(parts)} END", [
+        *column_params,
+        *params,
+    ]
+
+
 def _pg_rebuild(actor_ids) -> int:
     """Rewrite the vectors and filter columns of ``actor_ids`` (every actor when None) in one
     statement: the same vectors as ``_pg_vector_sql`` builds from Python, computed by
-    PostgreSQL from the rows (many times faster for a bulk import)."""
+    PostgreSQL from the rows (many times faster for a bulk import). The vectors of the types
+    and communes are computed once each (a few dozen types and communes for thousands of
+    actors) and joined: concatenating vectors is associative, so the result is the same."""
     from .models_directory import ActorSearchIndex
 
-    plain_sql, plain_params = _pg_plain("a.description")
-    segments = [
-        ("A", "a.name", []),
-        ("B", "a.other_names", []),
-        ("C", "coalesce(c.name, '')", []),
-        ("C", "t.name_fr || ' ' || t.name_en", []),
-        ("D", plain_sql, plain_params),
-    ]
-    parts, params = [], []
-    for weight, column, column_params in segments:
-        prepared, prepared_params = _pg_prepared(column)
-        for config in ("french",) if weight == "D" else ("french", "simple"):
-            parts.append(
-                f"setweight(to_tsvector('{config}'::regconfig, unaccent({prepared})), '{weight}')"
-            )
-            params += [*column_params, *prepared_params]
-    where = ""
+    where, where_params = "", []
     if actor_ids is not None:
-        where = "WHERE a.id = ANY(%s)"
-        params.append(list(actor_ids))
+        where, where_params = "WHERE a.id = ANY(%s)", [list(actor_ids)]
+    type_sql, type_params = _pg_segment_sql("C", "(t.name_fr || ' ' || t.name_en)", [])
+    commune_sql, commune_params = _pg_segment_sql("C", "c.name", [])
+    name_sql, name_params = _pg_segment_sql("A", "a.name", [])
+    other_sql, other_params = _pg_segment_sql("B", "a.other_names", [])
+    plain_sql, plain_params = _pg_plain("a.description")
+    description_sql, description_params = _pg_segment_sql(
+        "D", plain_sql, plain_params, empty="a.description"
+    )
+    # The actors are picked by key in both places (not through a shared CTE, which would hide
+    # their number from the planner and make it scan every actor to join them).
+    statement = (
+        f"WITH types AS MATERIALIZED (SELECT t.id, {type_sql} AS vector "  # noqa: S608 - constants and placeholders only
+        "FROM inventory_actortype t), communes AS MATERIALIZED (SELECT c.insee_code, "
+        f"{commune_sql} AS vector FROM core_commune c WHERE c.insee_code IN "
+        f"(SELECT a.commune_id FROM inventory_actor a {where})) "
+        f"INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "
+        f"name_terms, head_terms, {_PG_FILTER_COLUMNS}) "
+        f"SELECT a.id, {name_sql} || {other_sql} || coalesce(c.vector, ''::tsvector) || "
+        f"t.vector || {description_sql}, '', '', '', {_PG_FILTER_VALUES} "
+        "FROM inventory_actor a JOIN types t ON t.id = a.type_id "
+        f"LEFT JOIN communes c ON c.insee_code = a.commune_id {where} {_PG_UPSERT}"
+    )
+    params = [
+        *type_params,
+        *commune_params,
+        *where_params,
+        *name_params,
+        *other_params,
+        *description_params,
+        *where_params,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "  # noqa: S608 - constants and placeholders only
-            f"name_terms, head_terms, {_PG_FILTER_COLUMNS}) "
-            f"SELECT a.id, {' || '.join(parts)}, '', '', '', {_PG_FILTER_VALUES} "
-            "FROM inventory_actor a JOIN inventory_actortype t ON t.id = a.type_id "
-            f"LEFT JOIN core_commune c ON c.insee_code = a.commune_id {where} {_PG_UPSERT}",
-            params,
-        )
-        return cursor.rowcount
+        cursor.execute(statement, params)
+        count = cursor.rowcount
+        _pg_facets_write(cursor, actor_ids)
+        return count
 
 
 def actor_search_index_rebuild(actor_ids=None, *, batch_size: int = 500) -> int:

@@ -7,6 +7,7 @@ the change in the actor's history in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -27,7 +28,11 @@ _SKIPPED = {
 _IDENTIFIERS_UPPER = ("museofile", "wikidata", "rna", "uai", "rnsr")
 
 
-def _fields() -> list:
+def snapshot_fields() -> list:
+    """The actor's fields a revision keeps: every column a person can change (not the key, the
+    timestamps, the slug, or the columns copied from the type, the commune or the
+    coordinates). Shared by the import's bulk writer and the demo generator, which write the
+    same revisions as ``actor_save``."""
     return [
         field
         for field in Actor._meta.concrete_fields
@@ -39,7 +44,7 @@ def actor_snapshot(actor: Actor) -> dict[str, Any]:
     """The actor as plain JSON values: columns (foreign keys as their key), labels and concepts
     (sorted keys), visitor counts ({year: visitors})."""
     data: dict[str, Any] = {}
-    for field in _fields():
+    for field in snapshot_fields():
         value = getattr(actor, field.attname)
         if value is not None and not isinstance(value, (str, int, float, bool, list, dict)):
             value = str(value)
@@ -83,10 +88,32 @@ def actor_clean(actor: Actor) -> None:
     actor.map_cell = map_cell(actor.latitude, actor.longitude)  # map
 
 
+@lru_cache(maxsize=1)
+def reserved_slugs() -> frozenset[str]:
+    """Slugs no actor may take: the segments that other pages use right under the directory's
+    address in some language (in English the map is /en/inventory/map/, beside the actors'
+    /en/inventory/<slug>/: an actor "map" would never be shown)."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    reserved = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            directory = reverse("inventory:directory")
+            for name in ("inventory:map",):
+                other = reverse(name)
+                if other.startswith(directory) and other != directory:
+                    reserved.add(other[len(directory) :].split("/", 1)[0])
+    return frozenset(reserved)
+
+
 def _unique_slug(actor: Actor) -> str:
     base = slugify(actor.name)[:100].strip("-") or "acteur"
     candidate, number = base, 1
-    while Actor.objects.filter(slug=candidate).exclude(pk=actor.pk).exists():
+    while candidate in reserved_slugs() or (
+        Actor.objects.filter(slug=candidate).exclude(pk=actor.pk).exists()
+    ):
         number += 1
         candidate = f"{base}-{number}"
     return candidate
@@ -152,7 +179,7 @@ def actor_revert(revision: ActorRevision, *, user=None) -> ActorRevision | None:
     or type deleted since, say) raises ``ValidationError`` and nothing is written."""
     actor = Actor.objects.select_for_update().get(pk=revision.actor_id)
     snapshot = revision.snapshot
-    for field in _fields():
+    for field in snapshot_fields():
         if field.attname in snapshot:
             setattr(actor, field.attname, snapshot[field.attname])
     return actor_save(
@@ -164,3 +191,20 @@ def actor_revert(revision: ActorRevision, *, user=None) -> ActorRevision | None:
         concepts=snapshot.get("concepts"),
         visitor_counts={int(year): n for year, n in snapshot.get("visitor_counts", {}).items()},
     )
+
+
+@transaction.atomic
+def actor_delete(*, actor: Actor, user=None) -> None:
+    """Delete ``actor`` with its history, index rows and links (children keep no parent). The
+    last record of it stays in the audit log (``inventory.actor.deleted``, with its snapshot and
+    who deleted it): its own history goes with it."""
+    from ocim.core.audit import audit_log
+
+    actor = Actor.objects.select_for_update().get(pk=actor.pk)
+    audit_log(
+        action="inventory.actor.deleted",
+        actor=user,
+        obj=actor,
+        data={"name": actor.name, "slug": actor.slug, "snapshot": actor_snapshot(actor)},
+    )
+    actor.delete()

@@ -1,5 +1,7 @@
-"""Writes of actor imports: an upload becomes an ``ImportJob``; its mapping is checked and
-previewed; the staff's decisions queue it; a background task writes it all or nothing.
+"""Writes of actor imports: an upload becomes an ``ImportJob``; its mapping is checked at once
+and every row in a background task (the preview); the staff's decisions queue it; a background
+task writes it all or nothing. Both tasks report their progress where every process sees it
+(``import_progress``).
 
 The commit writes in batches (``COPY`` on PostgreSQL, else ``bulk_create``; ``bulk_update``)
 so that 100,000 rows fit in seconds, but it writes exactly what ``services.actor_save`` would:
@@ -12,12 +14,12 @@ detail, the same snapshot and changes). The test
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
-from pathlib import PurePath
+from pathlib import PurePath, PurePosixPath
 from types import SimpleNamespace
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connections, models, router, transaction
@@ -52,11 +54,14 @@ from .models import (
 )
 from .models_import import DuplicateDecision, ImportJob, ImportStatus
 from .search import actor_search_index_rebuild
-from .services import _fields as snapshot_fields
+from .services import reserved_slugs, snapshot_fields
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
+SAMPLE_ROWS = 20
+# The preview's check reports its progress every this many rows.
+CHECK_PROGRESS_ROWS = 5000
 UPDATE_BATCH_SIZE = 250
 # Fields a row can set on an actor (besides labels).
 ROW_FIELDS = (
@@ -71,8 +76,53 @@ class ImportAborted(ApplicationError):
     default_code = "import_aborted"
 
 
-def progress_key(job_id: int) -> str:
-    return f"inventory:import:{job_id}:progress"
+# --- Progress ---------------------------------------------------------------------------------
+#
+# A running task tells how far it is in a small file next to the uploaded one, in the media
+# storage that every web process and worker already share (they read the upload from it). Not
+# in the cache: the embedded set-up's cache is each process's own memory. Not in the job's row:
+# the commit writes in one transaction, which hides its own updates of the row until the end,
+# and SQLite lets no other connection write while it lasts.
+
+PROGRESS_FILE = "progress.txt"
+
+
+def _progress_name(job: ImportJob) -> str:
+    return f"{PurePosixPath(job.file.name).parent}/{PROGRESS_FILE}"
+
+
+def _progress_write(job: ImportJob, percent: int) -> None:
+    """Tell the others how far the running task is (best effort: never stops the task)."""
+    if not job.file:
+        return
+    try:
+        with job.file.storage.open(_progress_name(job), "wb") as handle:
+            handle.write(str(max(0, min(int(percent), 100))).encode())
+    except (OSError, ValueError):
+        logger.warning("Import %s: the progress could not be written", job.pk, exc_info=True)
+
+
+def _progress_clear(job: ImportJob) -> None:
+    if not job.file:
+        return
+    try:
+        job.file.storage.delete(_progress_name(job))
+    except (OSError, ValueError):
+        logger.warning("Import %s: the progress file could not be deleted", job.pk, exc_info=True)
+
+
+def import_progress(job: ImportJob) -> int:
+    """How far the job's running task is, in percent, as written by the process running it
+    (the job's own ``progress`` while none is written yet); 100 once imported."""
+    if job.status == ImportStatus.DONE:
+        return 100
+    if job.status in (ImportStatus.CHECKING, ImportStatus.RUNNING) and job.file:
+        try:
+            with job.file.storage.open(_progress_name(job), "rb") as handle:
+                return max(0, min(int(handle.read(8).decode() or job.progress), 100))
+        except (OSError, ValueError):
+            pass  # not written yet, or being rewritten
+    return job.progress
 
 
 # --- Upload, mapping, preview, queue ----------------------------------------------------------
@@ -88,7 +138,11 @@ def import_job_create(*, uploaded_file, source: str = "", user=None) -> ImportJo
     job = ImportJob(
         file_name=file_name,
         source=(source or PurePath(file_name).stem)[:100],
-        file_info=table.info(),
+        # The first rows too, as examples beside the mapping form (not read again for it).
+        file_info={
+            **table.info(),
+            "samples": [[cell[:200] for cell in row] for row in table.rows[:SAMPLE_ROWS]],
+        },
         mapping=guess_mapping(table.headers),
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
@@ -109,35 +163,112 @@ def import_job_table(job: ImportJob):
     return read_table(data, job.file_name)
 
 
+MAPPABLE = (
+    ImportStatus.UPLOADED,
+    ImportStatus.CHECKING,
+    ImportStatus.PREVIEWED,
+    ImportStatus.FAILED,
+)
+
+
 @transaction.atomic
-def import_preview(*, job: ImportJob, mapping: dict[str, str], source: str = "") -> ImportJob:
-    """Check every row under ``mapping`` and keep the preview (errors with row, column and
-    reason; duplicates of existing actors). Raises ``ApplicationError`` for a mapping that
-    cannot be used or a job already committed."""
+def import_preview_queue(
+    *, job: ImportJob, mapping: dict[str, str], source: str = "", user=None
+) -> ImportJob:
+    """Keep ``mapping`` (checked at once against the file's columns) and start checking every
+    row in the background (after this transaction commits): the job is ``CHECKING`` until the
+    task has kept the preview. Raises ``ApplicationError`` for a mapping that cannot be used,
+    ``ConflictError`` for a job already committed."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED):
+    if job.status not in MAPPABLE:
         raise ConflictError(_("This import has already been started."))
-    table = import_job_table(job)
-    mapping = {index: key for index, key in mapping.items() if key}
-    problems = mapping_problems(mapping, table.headers)
+    mapping = {str(index): key for index, key in mapping.items() if key}
+    problems = mapping_problems(mapping, job.file_info.get("headers", []))
     if problems:
         raise ApplicationError(" ".join(problems), code="import_mapping")
     job.mapping = mapping
     if source:
         job.source = source[:100]
-    result = rows_check(table, mapping, source=job.source)
-    job.report = {"preview": result.summary()}
-    if job.checked_rows:
-        job.checked_rows.delete(save=False)
-    job.checked_rows.save(
-        "checked.json",
-        ContentFile(json.dumps(result.valid_rows(), separators=(",", ":")).encode()),
-        save=False,
-    )
+    job.status = ImportStatus.CHECKING
+    job.progress = 0
+    job.report = {}
     job.decisions = {}
-    job.status = ImportStatus.PREVIEWED
     job.save()
+    audit_log(action="inventory.import.mapped", actor=user, obj=job, data={"mapping": mapping})
+
+    def enqueue():
+        from .tasks_import import run_preview
+
+        run_preview.enqueue(job.pk)
+
+    transaction.on_commit(enqueue, robust=True)
     return job
+
+
+def import_preview(*, job: ImportJob, mapping: dict[str, str], source: str = "") -> ImportJob:
+    """Check every row now (what the background task does): ``import_preview_queue`` then
+    ``import_preview_run``. Returns the job, previewed or failed."""
+    job = import_preview_queue(job=job, mapping=mapping, source=source)
+    import_preview_run(job.pk)
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def import_preview_run(job_id: int) -> str:
+    """Check every row of a ``CHECKING`` job under its mapping and keep the preview (errors
+    with row, column and reason; duplicates of existing actors; the cleaned rows the commit
+    will write). Reads only until the end, reporting its progress; a job whose mapping changed
+    meanwhile is left to the run that change queued. A file that can no longer be read fails
+    the job with a message. Safe to run twice; returns the job's status."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.status != ImportStatus.CHECKING:
+        return job.status if job else ""
+    mapping = dict(job.mapping)
+    try:
+        table = import_job_table(job)
+        _progress_write(job, 5)  # the file is read: a tenth of the time
+        result = rows_check(
+            table,
+            mapping,
+            source=job.source,
+            progress=lambda done: _progress_write(job, 5 + int(done * 85)),
+            every=CHECK_PROGRESS_ROWS,
+        )
+        checked = json.dumps(result.valid_rows(), separators=(",", ":")).encode()
+        summary = result.summary()
+    except ApplicationError as error:
+        return _preview_fail(job_id, mapping, str(error.message))
+    except Exception:
+        logger.exception("Import %s: the check failed", job_id)
+        return _preview_fail(
+            job_id, mapping, gettext("The rows could not be checked; nothing was imported.")
+        )
+    _progress_write(job, 95)
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status != ImportStatus.CHECKING or job.mapping != mapping:
+            return job.status  # mapped again meanwhile: that run keeps its own preview
+        if job.checked_rows:
+            job.checked_rows.delete(save=False)
+        job.checked_rows.save("checked.json", ContentFile(checked), save=False)
+        job.report = {"preview": summary}
+        job.status = ImportStatus.PREVIEWED
+        job.progress = 100
+        job.save()
+    _progress_clear(job)
+    return job.status
+
+
+def _preview_fail(job_id: int, mapping: dict, message: str) -> str:
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status != ImportStatus.CHECKING or job.mapping != mapping:
+            return job.status
+        job.status = ImportStatus.FAILED
+        job.finished_at = timezone.now()
+        job.report = {"failure": {"message": message}}
+        job.save()
+    _progress_clear(job)
+    return job.status
 
 
 @transaction.atomic
@@ -185,12 +316,54 @@ def import_queue(
     return job
 
 
-def import_progress(job: ImportJob) -> int:
-    """Percentage written so far (the running task publishes it in the shared cache: its own
-    writes are invisible until it commits)."""
-    if job.status == ImportStatus.RUNNING:
-        return int(cache.get(progress_key(job.pk), job.progress))
-    return 100 if job.status == ImportStatus.DONE else job.progress
+# --- Retention ----------------------------------------------------------------------------------
+
+# Jobs whose files are only kept for the record once they are this old: finished ones, and
+# ones left before their commit.
+PURGEABLE = (
+    ImportStatus.DONE,
+    ImportStatus.FAILED,
+    ImportStatus.UPLOADED,
+    ImportStatus.PREVIEWED,
+)
+
+
+def import_files_purge(*, older_than_days: int | None = None) -> int:
+    """Delete the uploaded file and the checked rows of the imports not touched for
+    ``older_than_days`` days (``OCIM_IMPORT_FILES_RETENTION_DAYS`` by default; 0 keeps every
+    file), finished or left before their commit: they may hold contacts. The jobs stay, with
+    their report. Audited as ``inventory.import.files_purged``. Safe to run twice; returns the
+    number of jobs whose files were deleted."""
+    from django.conf import settings
+
+    days = settings.OCIM_IMPORT_FILES_RETENTION_DAYS if older_than_days is None else older_than_days
+    if days <= 0:
+        return 0
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    purged = 0
+    jobs = ImportJob.objects.filter(status__in=PURGEABLE, updated_at__lt=cutoff).exclude(
+        file="", checked_rows=""
+    )
+    for job in jobs.iterator():
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if job.status not in PURGEABLE or job.updated_at >= cutoff:
+                continue  # picked up again meanwhile
+            for field in (job.file, job.checked_rows):
+                if field:
+                    try:
+                        field.delete(save=False)
+                    except OSError:
+                        logger.warning("Import %s: %s not deleted", job.pk, field.name)
+            _progress_clear(job)
+            # The timestamp is left as it was: the job was not changed by a person.
+            ImportJob.objects.filter(pk=job.pk).update(file="", checked_rows="")
+            purged += 1
+    if purged:
+        audit_log(
+            action="inventory.import.files_purged", data={"jobs": purged, "older_than_days": days}
+        )
+    return purged
 
 
 # --- Commit -----------------------------------------------------------------------------------
@@ -222,7 +395,7 @@ def import_run(job_id: int) -> str:
         logger.exception("Import %s failed", job_id)
         _fail(job, gettext("The import failed unexpectedly; nothing was imported."), {})
     finally:
-        cache.delete(progress_key(job.pk))
+        _progress_clear(job)
     return job.status
 
 
@@ -246,7 +419,9 @@ def _import_write(job: ImportJob) -> dict:
     columns = {
         key: headers[int(index)] for index, key in job.mapping.items() if int(index) < len(headers)
     }
+    _progress_write(job, 1)
     result = rows_recheck(stored, source=job.source, headers=columns)
+    _progress_write(job, 10)
     invalid = [row for row in result.rows if not row.valid]
     if invalid and not job.skip_invalid_rows:
         raise ImportAborted(
@@ -277,7 +452,7 @@ def _import_write(job: ImportJob) -> dict:
     total = len(plan) or 1
     for start in range(0, len(plan), BATCH_SIZE):
         writer.write(plan[start : start + BATCH_SIZE], outcome)
-        cache.set(progress_key(job.pk), min(99, (start + BATCH_SIZE) * 100 // total), 3600)
+        _progress_write(job, min(99, 10 + (start + BATCH_SIZE) * 89 // total))
     return outcome
 
 
@@ -381,16 +556,29 @@ class _Writer:
     """Builds and writes the actors of a batch of rows, and their revisions."""
 
     FOREIGN_KEYS = ("type", "commune", "parent", "image")
+    # Fields every row may change besides its own values (coordinates placed, copied source,
+    # slug, closing year).
+    ALWAYS_CHECKED = frozenset(
+        {
+            "latitude", "longitude", "coordinates_source", "source", "source_id", "slug",
+            "status", "closed_year",
+        }
+    )  # fmt: skip
 
     def __init__(self, job: ImportJob, context: Context | None = None):
         self.job = job
         self.ctx = context or Context()
         self.user = job.created_by if job.created_by and job.created_by.is_active else None
         self.slugs = set(Actor.objects.values_list("slug", flat=True).iterator(chunk_size=10000))
+        self.slugs.update(reserved_slugs())  # never given, as if taken
         self.provider = geocoding.geocoder()
         self.commune_objects: dict[str, Commune] = {}
         self.fields = snapshot_fields()
         self.by_attname = {f.attname: f.name for f in Actor._meta.concrete_fields}
+        self.never_checked = ["family", "department", "region", *self.FOREIGN_KEYS]
+        self.field_names = [
+            f.name for f in Actor._meta.concrete_fields if f.name not in self.never_checked
+        ]
         self.now = timezone.now()
         self.copying = connections[router.db_for_write(ActorRevision)].vendor == "postgresql"
 
@@ -533,9 +721,18 @@ class _Writer:
         if creating:
             actor.slug = self._slug(actor.name)
         try:
-            # Foreign keys are left to the database: the type and commune were found in the
-            # loaded context, the others are not imported (Django would query each one).
-            actor.clean_fields(exclude=["family", "department", "region", *self.FOREIGN_KEYS])
+            # The fields this row set, and those written from it here: the others keep a
+            # default or a value saved before, valid already (checking the 40-odd fields of
+            # every actor took a third of the commit's time). Foreign keys are left to the
+            # database: the type and commune were found in the loaded context, the others are
+            # not imported (Django would query each one).
+            written = self.ALWAYS_CHECKED.union(row.values)
+            actor.clean_fields(
+                exclude=[
+                    *self.never_checked,
+                    *(name for name in self.field_names if name not in written),
+                ]
+            )
         except ValidationError as invalid:
             raise ImportAborted(
                 _("Row %(row)d cannot be saved: %(reason)s Nothing was imported.")

@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from ocim.core.sanitiser import sanitise_html
@@ -42,6 +44,25 @@ def _json_for_script(data) -> str:
 def _query_without(filters: ActorFilters, name: str, value: str) -> str:
     pairs = [(key, item) for key, item in filters.as_query() if (key, item) != (name, value)]
     return urlencode(pairs)
+
+
+def _facet_rows(facets) -> list[dict]:
+    """The facets that have values, each value with its count in words ("12 actors"), written
+    here once rather than by a translation tag for each of the ~200 values of a page."""
+    rows = []
+    for facet in facets:
+        if not facet.values:
+            continue
+        values = [
+            (
+                value,
+                ngettext("%(counter)s actor", "%(counter)s actors", value.count)
+                % {"counter": localize(value.count)},
+            )
+            for value in facet.values
+        ]
+        rows.append({"facet": facet, "values": values})
+    return rows
 
 
 @require_safe
@@ -78,6 +99,7 @@ def directory(request):
         "filter_query": urlencode(filters.as_query()),
         "problems": problems + results.problems,
         "chosen": chosen,
+        "facet_rows": _facet_rows(results.facets),
         "closed": ActorStatus.CLOSED,
         "searched": bool(query_words(filters.q)),
     }

@@ -22,6 +22,7 @@ from .admin_forms import ActorForm
 from .admin_views import (
     URL_NAMESPACE,
     ActorCreateView,
+    ActorDeleteView,
     ActorEditView,
     ActorHistoryView,
     ActorIndexView,
@@ -42,6 +43,7 @@ class ActorViewSet(ModelViewSet):
     index_view_class = ActorIndexView
     add_view_class = ActorCreateView
     edit_view_class = ActorEditView
+    delete_view_class = ActorDeleteView
     create_template_name = "inventory/admin/actor_create.html"
     edit_template_name = "inventory/admin/actor_edit.html"
     copy_view_enabled = False

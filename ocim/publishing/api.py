@@ -24,7 +24,10 @@ from wagtail.rich_text import expand_db_html
 
 from ocim.core.api import Error, api, bad_parameter, whole_number_query
 
-from .models import LICENCE_URLS, NewsCategory, NewsKind
+from .models import LICENCE_URLS, IssuePage, NewsCategory, NewsKind
+from .search.forms import PublishingSearchForm
+from .search.models import SearchDocumentKind
+from .search.query import FACET_NAMES, document_search, search_hits, search_session
 from .selectors_channels import (
     article_abstract,
     article_body_html,
@@ -181,6 +184,35 @@ class NewsSummary(Schema):
 
 class NewsDetail(NewsSummary):
     body: str
+
+
+class FacetCount(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SearchResult(Schema):
+    kind: str
+    id: int  # the page's id: ``/articles/{id}/`` and ``/news/{id}/`` take it
+    title: str
+    language: str
+    year: int | None
+    rubric: str | None
+    authors: str
+    snippet: str  # HTML: the text escaped, the words found in <mark>
+    url: str | None
+    api_url: str | None
+
+
+class SearchAnswer(Paginated):
+    query: str
+    count_exact: bool  # false: ``count`` is an estimate (two significant figures)
+    browsable: int  # how many results can be paged through (``count`` when it is exact)
+    facets: dict[str, list[FacetCount]]
+    facets_exact: bool  # false: the facet counts are estimates
+    results: list[SearchResult]
 
 
 class IssueList(Paginated):
@@ -488,6 +520,122 @@ def news_detail(request: HttpRequest, response: HttpResponse, pk: int):
     data["body"] = str(news.body.render_as_block()) if news.body else ""
     _shared(response)
     return data
+
+
+# --- Search --------------------------------------------------------------------------------------
+
+FilterValues = Annotated[
+    list[str] | None,
+    Query(None, description="Repeat the parameter for several values (any of them)."),
+]
+
+
+def _search_api_url(request, document, issue_numbers: dict[int, int]) -> str | None:
+    if document.kind == SearchDocumentKind.ARTICLE:
+        return request.build_absolute_uri(
+            reverse("api:publishing_article_detail", args=[document.page_id])
+        )
+    if document.kind == SearchDocumentKind.ISSUE and document.page_id in issue_numbers:
+        return request.build_absolute_uri(
+            reverse("api:publishing_issue_detail", args=[issue_numbers[document.page_id]])
+        )
+    if document.kind in (SearchDocumentKind.NEWS, SearchDocumentKind.WEB_ARTICLE):
+        return request.build_absolute_uri(
+            reverse("api:publishing_news_detail", args=[document.page_id])
+        )
+    return None
+
+
+@router.get("/search/", response={200: SearchAnswer, 400: Error}, url_name="publishing_search")
+def search(
+    request: HttpRequest,
+    response: HttpResponse,
+    limit: LimitQuery,
+    offset: OffsetQuery,
+    q: Annotated[str, Query(..., description="The words to find (all of them).")],
+    kind: FilterValues = None,
+    year: FilterValues = None,
+    rubric: FilterValues = None,
+    concept: FilterValues = None,
+    language: FilterValues = None,
+):
+    """The publishing search (issues, articles, news, web articles): the same words, filters,
+    ranking and counts as the search page. ``count`` and the facet counts are exact up to a
+    limit of matches and estimated beyond (``count_exact``, ``facets_exact``); then only the
+    first ``browsable`` results can be paged through. The full text of an article is searched
+    and quoted only once it is open to everyone."""
+    form = PublishingSearchForm(request.GET)
+    form.is_valid()
+    for name in ("q", *FACET_NAMES):
+        if name in form.errors:
+            raise HttpError(400, f"“{name}”: {' '.join(form.errors[name])}")
+    query = form.cleaned_data.get("q", "")
+    if not query:
+        raise HttpError(400, _("“q”: give the words to search for."))
+    _shared(response)
+    with search_session():
+        return _search_answer(request, query, form, limit=limit, offset=offset)
+
+
+def _search_answer(request, query: str, form, *, limit: int, offset: int) -> dict:
+    outcome = document_search(query=query, filters=form.filters())
+    if outcome is None:  # no word worth searching: nothing matches
+        return {
+            **_page_links(request, total=0, limit=limit, offset=offset),
+            "query": query,
+            "count_exact": True,
+            "browsable": 0,
+            "facets": {},
+            "facets_exact": True,
+            "results": [],
+        }
+    browsable = outcome.documents.count()
+    stop = min(offset + limit, browsable)
+    documents = list(outcome.documents[offset:stop]) if offset < stop else []
+    issue_numbers = dict(
+        IssuePage.objects.filter(
+            pk__in=[d.page_id for d in documents if d.kind == SearchDocumentKind.ISSUE]
+        ).values_list("pk", "number")
+    )
+    results = []
+    for hit in search_hits(documents, outcome.words, request=request):
+        document = hit.document
+        results.append(
+            {
+                "kind": document.kind,
+                "id": document.page_id,
+                "title": document.title,
+                "language": document.language,
+                "year": document.year,
+                "rubric": document.rubric.name if document.rubric else None,
+                "authors": document.authors,
+                "snippet": str(hit.snippet),
+                "url": _absolute(request, hit.url),
+                "api_url": _search_api_url(request, document, issue_numbers),
+            }
+        )
+    links = _page_links(request, total=browsable, limit=limit, offset=offset)
+    return {
+        **links,
+        "count": outcome.total,
+        "query": query,
+        "count_exact": outcome.total_exact,
+        "browsable": browsable,
+        "facets": {
+            name: [
+                {
+                    "value": value.value,
+                    "label": str(value.label),
+                    "count": value.count,
+                    "selected": value.selected,
+                }
+                for value in values
+            ]
+            for name, values in outcome.facets.items()
+        },
+        "facets_exact": outcome.facets_exact,
+        "results": results,
+    }
 
 
 api.add_router("/publishing/", router)

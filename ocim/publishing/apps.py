@@ -13,6 +13,7 @@ class PublishingConfig(AppConfig):
         # moves and view restrictions; the editorial workflow's receivers publish an issue's
         # approved articles with it; the magazine's section joins the account page; institutional
         # subscribers' address ranges are kept current for the anonymous page cache; the API's
-        # router joins the platform API (before the URLconf is loaded).
-        from . import account, api, jobs, page_cache, search_hooks  # noqa: F401
+        # router joins the platform API (before the URLconf is loaded); the system checks are
+        # registered.
+        from . import account, api, checks, jobs, page_cache, search_hooks  # noqa: F401
         from .workflow import receivers  # noqa: F401

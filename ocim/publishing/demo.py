@@ -139,7 +139,12 @@ def _issue(magazine, number, spec, today, rubrics, people, report) -> IssuePage 
             rubric=rubrics[rubric],
             first_page=page,
             last_page=page + length - 1,
-            body=[("paragraph", RichText(f"<p>{text}</p>")) for text in paragraphs],
+            body=[("paragraph", RichText(f"<p>{text}</p>")) for text in paragraphs]
+            + [
+                ("notes", [RichText(f"<p>{note}</p>") for note in notes])
+                for notes in [spec.get("notes", {}).get(position)]
+                if notes
+            ],
             open_early=spec.get("open_early") == position,
             locale=magazine.locale,
         )

@@ -53,6 +53,15 @@ ISSUES = [
         "title": "Médiation des trous noirs / Définir le musée",
         "dossier_title": "Médiation des trous noirs",
         "guest_editors": "Élise Carpentier",
+        # Notes of the articles, by their position in the issue (called as [1], [2]… in the text).
+        "notes": {
+            0: [
+                "Première séance, présentée pendant six mois à partir de simulations numériques "
+                "publiées par des équipes de recherche.",
+                "Les questions ont été recueillies sur des fiches laissées à la sortie de la "
+                "salle, puis classées par thème avec l'équipe de médiation.",
+            ]
+        },
         "editorial": (
             "<p>Comment parler d'un objet que personne n'a jamais vu ? Ce dossier suit des "
             "médiateurs qui ont relevé le défi, du planétarium à la classe. Il croise un débat "
@@ -70,9 +79,9 @@ ISSUES = [
                 "audience's questions rather than spectacular images.",
                 [
                     "La première version de la séance promettait beaucoup d'images et peu "
-                    "d'explications. Les retours des spectateurs ont conduit l'équipe à inverser "
-                    "la démarche : partir des questions les plus fréquentes et construire le "
-                    "récit autour d'elles.",
+                    "d'explications [1]. Les retours des spectateurs ont conduit l'équipe à "
+                    "inverser la démarche : partir des questions les plus fréquentes et "
+                    "construire le récit autour d'elles [2].",
                     "Le dispositif final alterne des moments de projection et des temps "
                     "d'échange avec le médiateur. Il s'appuie sur des analogies testées auprès "
                     "de groupes scolaires avant d'être généralisées.",

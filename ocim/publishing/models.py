@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -325,6 +327,14 @@ class IssuePage(Page):
             self, user=request.user, ip=client_ip(request)
         )
         return context
+
+    def route(self, request, path_components):
+        # An article is public only while its issue is (unpublishing an issue takes its
+        # articles out with it: ``workflow.services.issue_articles_withdraw``); whatever the
+        # state of an article, nothing is served under an issue that is not live.
+        if path_components and not self.live:
+            raise Http404
+        return super().route(request, path_components)
 
     def clean(self):
         super().clean()
@@ -641,6 +651,51 @@ class Subscription(BaseModel):
             raise ValidationError(errors)
 
 
+class WallDigest(models.Model):
+    """One e-mail announcing to the magazine's followers the articles whose wall lifted in one
+    run of the job (its ``WallLift`` rows). ``completed_at`` is set once every follower has
+    been sent it; until then the job sends it again to those who have not."""
+
+    magazine = models.ForeignKey(
+        MagazinePage, verbose_name=_("magazine"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    completed_at = models.DateTimeField(_("sent to every follower at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wall digest")
+        verbose_name_plural = _("wall digests")
+
+    def __str__(self):
+        return f"{self.magazine} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class WallDigestDelivery(models.Model):
+    """The record that a follower was sent a digest: at most one per follower and digest, so a
+    digest sent again after a failure never reaches the same person twice."""
+
+    digest = models.ForeignKey(
+        WallDigest, verbose_name=_("digest"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reader"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("wall digest delivery")
+        verbose_name_plural = _("wall digest deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["digest", "user"], name="publishing_digest_once")
+        ]
+
+    def __str__(self):
+        return f"{self.digest} → {self.user}"
+
+
 class WallLift(models.Model):
     """The record that an article's moving wall lifted (and its followers were told): one row
     per article, so the periodic job never announces an article twice."""
@@ -650,6 +705,14 @@ class WallLift(models.Model):
     )
     opened_on = models.DateField(_("opened on"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    digest = models.ForeignKey(
+        WallDigest,
+        verbose_name=_("digest"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lifts",
+    )
 
     class Meta:
         verbose_name = _("wall lift")
@@ -874,6 +937,28 @@ class DossierPage(Page):
     class Meta:
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
+
+    @property
+    def issue_is_public(self) -> bool:
+        """A dossier presents its issue: it is public only while the issue is live and under
+        no view restriction (see ``selectors.dossier_issue_is_public``)."""
+        from .selectors import dossier_issue_is_public
+
+        return dossier_issue_is_public(self)
+
+    def serve(self, request, *args, **kwargs):
+        # Wagtail's own checks (live, view restrictions) have run; the issue's are added here.
+        if not self.issue_is_public:
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.issue_is_public else []
+
+    def get_indexed_instance(self):
+        # Out of the site search while its issue is not public (re-indexed when the issue is
+        # published or unpublished: ``search_hooks``).
+        return super().get_indexed_instance() if self.issue_is_public else None
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import dossier_articles, dossier_news

@@ -13,3 +13,7 @@ pd.register(
 pd.register(
     "publishing.MagazineFollow", "user", export=("magazine", "created_at"), erase=pd.ON_DELETE
 )
+# That a reader was sent a digest (so that no one gets it twice) goes with the account.
+pd.register(
+    "publishing.WallDigestDelivery", "user", export=("digest", "sent_at"), erase=pd.ON_DELETE
+)

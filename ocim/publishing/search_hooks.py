@@ -9,17 +9,31 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
+from wagtail.search import index as wagtail_index
+from wagtail.search.backends import get_search_backends
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from ocim.core.models import Concept
 
-from .models import ArticlePage, IssuePage, MagazinePage, Person
+from .models import ArticlePage, DossierPage, IssuePage, MagazinePage, Person
 from .search.indexing import (
     INDEXED_TYPES,
     search_document_update,
+    search_documents_update,
     search_subtree_update,
     search_wall_sync,
 )
+
+
+def _dossiers_follow_issue(issue: IssuePage) -> None:
+    """A dossier is in the site search only while its issue is public (see
+    ``DossierPage.get_indexed_instance``): add or remove the issue's dossiers."""
+    for dossier in DossierPage.objects.filter(issue=issue):
+        if dossier.issue_is_public:
+            wagtail_index.insert_or_update_object(dossier)
+        else:
+            for backend in get_search_backends(with_auto_update=True):
+                backend.delete(dossier)
 
 
 @receiver(page_published)
@@ -28,8 +42,10 @@ def _page_published(sender, instance, **kwargs):
         search_document_update(page=instance)
     if isinstance(instance, IssuePage):
         # The issue's date sets its articles' year and moving wall.
-        for article in ArticlePage.objects.child_of(instance):
-            search_document_update(page=article)
+        search_documents_update(
+            page_ids=ArticlePage.objects.child_of(instance).values_list("pk", flat=True)
+        )
+        _dossiers_follow_issue(instance)
     elif isinstance(instance, MagazinePage):
         # The length of the moving wall may have changed.
         search_wall_sync(magazine=instance)
@@ -39,6 +55,8 @@ def _page_published(sender, instance, **kwargs):
 def _page_unpublished(sender, instance, **kwargs):
     if isinstance(instance, INDEXED_TYPES):
         search_document_update(page=instance)
+    if isinstance(instance, IssuePage):
+        _dossiers_follow_issue(instance)
 
 
 @receiver(post_page_move)

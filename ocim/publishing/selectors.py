@@ -250,6 +250,12 @@ class DossierArticle:
     opens_on: dt.date | None
 
 
+def dossier_issue_is_public(dossier: DossierPage) -> bool:
+    """Is the issue of ``dossier`` live and under no view restriction? A dossier is served,
+    listed in the sitemap and found by the site search only then."""
+    return IssuePage.objects.live().public().filter(pk=dossier.issue_id).exists()
+
+
 def dossier_articles(
     dossier: DossierPage, *, now: dt.datetime | None = None
 ) -> list[DossierArticle]:

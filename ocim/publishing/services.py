@@ -14,13 +14,26 @@ from django.utils import timezone, translation
 from ocim.core.audit import audit_log
 
 from .access import issue_opens_on
-from .models import ArticlePage, IssuePage, MagazineFollow, MagazinePage, WallLift
+from .models import (
+    ArticlePage,
+    IssuePage,
+    MagazineFollow,
+    MagazinePage,
+    WallDigest,
+    WallDigestDelivery,
+    WallLift,
+)
 
 logger = logging.getLogger(__name__)
 
 # How far back the job looks for walls that lifted: it catches up after an outage of up to a
 # month, and its first run does not announce the whole back catalogue as "new".
 WALL_LOOKBACK = dt.timedelta(days=31)
+# A digest some follower has not received (a failed e-mail) is queued again by each run of the
+# job from this long after it was created (time for the first sending to happen) and for this
+# long at most (then the missing followers are given up on; the failures are in the log).
+DIGEST_RETRY_AFTER = dt.timedelta(minutes=30)
+DIGEST_RETRY_FOR = dt.timedelta(days=7)
 
 
 def wall_lift_run(*, now: dt.datetime | None = None) -> int:
@@ -32,16 +45,20 @@ def wall_lift_run(*, now: dt.datetime | None = None) -> int:
     it was not opened early (it was never behind the wall) and it has no ``WallLift`` yet.
 
     Side effects: one ``WallLift`` row and one audit entry (``publishing.wall.lifted``) per
-    article; after commit, a ``send_wall_digest`` task per magazine with new articles.
-    Idempotent: the ``WallLift`` row is unique per article, so a second run (or two runs at
-    once) announces nothing twice. Returns the number of articles recorded.
+    article; one ``WallDigest`` per magazine with new articles, sent after commit by the
+    ``send_wall_digest`` task. Digests that some follower has not received yet (a failure
+    while sending) are queued again, for ``DIGEST_RETRY_FOR``. Idempotent: the ``WallLift``
+    row is unique per article, so a second run (or two runs at once) announces nothing twice,
+    and a digest reaches each follower once (``wall_digest_send``). Returns the number of
+    articles recorded.
     """
     from .search.indexing import search_wall_sync
 
-    today = timezone.localdate(now or timezone.now())
+    moment = now or timezone.now()
+    today = timezone.localdate(moment)
     recorded = 0
     for magazine in MagazinePage.objects.live():
-        opened_ids: list[int] = []
+        lifts: list[WallLift] = []
         with transaction.atomic():
             for issue in IssuePage.objects.child_of(magazine).live().order_by("publication_date"):
                 opens_on = issue_opens_on(issue, magazine)
@@ -56,7 +73,7 @@ def wall_lift_run(*, now: dt.datetime | None = None) -> int:
                 for article in articles:
                     try:
                         with transaction.atomic():
-                            WallLift.objects.create(article=article, opened_on=opens_on)
+                            lift = WallLift.objects.create(article=article, opened_on=opens_on)
                     except IntegrityError:
                         continue  # another run recorded it first
                     audit_log(
@@ -64,20 +81,30 @@ def wall_lift_run(*, now: dt.datetime | None = None) -> int:
                         obj=article,
                         data={"opened_on": opens_on.isoformat(), "issue": issue.pk},
                     )
-                    opened_ids.append(article.pk)
-            if opened_ids:
-                _digest_on_commit(magazine.pk, opened_ids)
+                    lifts.append(lift)
+            if lifts:
+                digest = WallDigest.objects.create(magazine=magazine, created_at=moment)
+                WallLift.objects.filter(pk__in=[lift.pk for lift in lifts]).update(digest=digest)
+                _digest_on_commit(digest.pk)
             # The search index follows the wall: bodies now open become searchable.
             search_wall_sync(magazine=magazine, now=now)
-        recorded += len(opened_ids)
+        recorded += len(lifts)
+    # Digests left unfinished by a failure: sent again to the followers still missing them.
+    unfinished = WallDigest.objects.filter(
+        completed_at__isnull=True,
+        created_at__gte=moment - DIGEST_RETRY_FOR,
+        created_at__lt=moment - DIGEST_RETRY_AFTER,
+    ).values_list("pk", flat=True)
+    for digest_id in unfinished:
+        _digest_on_commit(digest_id)
     return recorded
 
 
-def _digest_on_commit(magazine_id: int, article_ids: list[int]) -> None:
+def _digest_on_commit(digest_id: int) -> None:
     def enqueue() -> None:
         from .tasks import send_wall_digest
 
-        send_wall_digest.enqueue(magazine_id, article_ids)
+        send_wall_digest.enqueue(digest_id)
 
     transaction.on_commit(enqueue, robust=True)
 
@@ -122,26 +149,55 @@ def wall_digest_render(
     return message
 
 
-def wall_digest_send(*, magazine_id: int, article_ids: list[int]) -> int:
-    """Send the digest of ``article_ids`` to every active follower of the magazine (the worker's
-    side of ``wall_lift_run``). Articles unpublished meanwhile are left out. Returns the number
-    of e-mails sent."""
-    magazine = MagazinePage.objects.live().filter(pk=magazine_id).first()
-    if magazine is None:
+def wall_digest_send(*, digest_id: int) -> int:
+    """Send the digest ``digest_id`` to every active follower of its magazine who has not been
+    sent it yet (the worker's side of ``wall_lift_run``). Articles unpublished meanwhile are
+    left out. Returns the number of e-mails sent.
+
+    Each follower is claimed before the e-mail leaves (a ``WallDigestDelivery`` row, unique
+    per digest and follower, committed first), so a digest sent again after a failure, or by
+    two workers at once, never reaches the same person twice. If an e-mail cannot be sent, its
+    claim is released and the digest stays unfinished: the next ``wall_lift_run`` queues it
+    again for the followers still missing it. Once everyone has it, ``completed_at`` is set.
+    """
+    digest = WallDigest.objects.select_related("magazine").filter(pk=digest_id).first()
+    if digest is None or digest.completed_at is not None:
         return 0
-    articles = list(ArticlePage.objects.live().filter(pk__in=article_ids).order_by("path"))
-    if not articles:
+    magazine = MagazinePage.objects.live().filter(pk=digest.magazine_id).first()
+    articles = list(ArticlePage.objects.live().filter(wall_lift__digest=digest).order_by("path"))
+    if magazine is None or not articles:
+        WallDigest.objects.filter(pk=digest.pk).update(completed_at=timezone.now())
         return 0
     follows = (
         MagazineFollow.objects.filter(magazine=magazine, user__is_active=True)
         .exclude(user__email="")
+        .exclude(user__in=WallDigestDelivery.objects.filter(digest=digest).values("user"))
         .select_related("user")
         .order_by("pk")
     )
-    sent = 0
+    sent, failed = 0, 0
     for follow in follows:
-        wall_digest_render(magazine=magazine, articles=articles, user=follow.user).send(
-            fail_silently=False
-        )
+        try:
+            with transaction.atomic():
+                delivery = WallDigestDelivery.objects.create(digest=digest, user=follow.user)
+        except IntegrityError:
+            continue  # claimed meanwhile by another worker
+        try:
+            wall_digest_render(magazine=magazine, articles=articles, user=follow.user).send(
+                fail_silently=False
+            )
+        except Exception:
+            logger.exception(
+                "Wall digest %s not sent to user %s; it will be sent again.",
+                digest.pk,
+                follow.user_id,
+            )
+            WallDigestDelivery.objects.filter(pk=delivery.pk).delete()
+            failed += 1
+            continue
         sent += 1
+    if not failed:
+        WallDigest.objects.filter(pk=digest.pk, completed_at__isnull=True).update(
+            completed_at=timezone.now()
+        )
     return sent

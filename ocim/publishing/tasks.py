@@ -13,9 +13,9 @@ def lift_wall() -> int:
 
 
 @task(queue_name="mail")
-def send_wall_digest(magazine_id: int, article_ids: list[int]) -> int:
-    """Send the digest of newly opened articles to the magazine's followers."""
-    return services.wall_digest_send(magazine_id=magazine_id, article_ids=article_ids)
+def send_wall_digest(digest_id: int) -> int:
+    """Send the digest of newly opened articles to the followers who have not had it yet."""
+    return services.wall_digest_send(digest_id=digest_id)
 
 
 @task()

@@ -192,6 +192,19 @@ def published_with_issue(request, page):
     return None
 
 
+@hooks.register("before_unpublish_page")
+def unpublish_with_issue(request, page):
+    """Unpublishing an issue takes its articles out with it: say who did it."""
+    if isinstance(page.specific, IssuePage):
+        setattr(request, _PUBLISHER_ATTR, workflow_services.publishing_user_set(request.user))
+    return None
+
+
+@hooks.register("after_unpublish_page")
+def unpublished_with_issue(request, page):
+    return published_with_issue(request, page)
+
+
 @hooks.register("before_bulk_action")
 def bulk_publish_not_before_the_issue(request, action_type, objects, action_class_instance):
     """The bulk "Publish" of the page listing refuses an article whose issue is not live (and

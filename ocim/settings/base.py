@@ -153,6 +153,15 @@ OCIM_PAGE_CACHE_BYPASS_CHECKS = ["ocim.publishing.page_cache.institutional_subsc
 # How long the publishing search keeps a query's total and facet counts (PostgreSQL; 0 disables
 # it). A committed change of the index renews the key, so a count is never older than the index.
 OCIM_SEARCH_COUNTS_CACHE_SECONDS = env.int("OCIM_SEARCH_COUNTS_CACHE_SECONDS", 600)
+# How long the inventory's directory keeps the counts and the page ids of a search (0 disables
+# it). Every write of its index renews the key: a saved actor is counted at once.
+OCIM_DIRECTORY_CACHE_SECONDS = env.int("OCIM_DIRECTORY_CACHE_SECONDS", 300)
+# Days the files of an actor import (they may hold contacts) are kept once it is finished or
+# left untouched; the job and its report stay. 0 keeps them.
+OCIM_IMPORT_FILES_RETENTION_DAYS = env.int("OCIM_IMPORT_FILES_RETENTION_DAYS", 30)
+# The publishing search counts its results and facets exactly up to this many matches, and
+# estimates them from a sample of the index beyond (the page then says "about").
+OCIM_SEARCH_EXACT_COUNT_LIMIT = max(1, env.int("OCIM_SEARCH_EXACT_COUNT_LIMIT", 2000))
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -209,12 +218,22 @@ OCIM_MAP_TILE_ATTRIBUTION = env.str(
     "OCIM_MAP_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+# Sources added to the Content-Security-Policy of public pages (ocim/core/middleware.py): the
+# players of the videos an article may embed (ocim/publishing/blocks.py, VIDEO_PLAYER_ORIGINS;
+# framed only once a reader opens the video).
+OCIM_CSP_EXTRA_SOURCES = {
+    "frame-src": [
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+        "https://www.dailymotion.com",
+    ]
+}
 if OCIM_MAP_TILE_URL:
     # The tiles are images from the tile server: the Content-Security-Policy must allow it.
     from urllib.parse import urlsplit
 
     _tiles = urlsplit(OCIM_MAP_TILE_URL)
-    OCIM_CSP_EXTRA_SOURCES = {"img-src": [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"]}
+    OCIM_CSP_EXTRA_SOURCES["img-src"] = [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"]
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Ocim"

@@ -48,3 +48,7 @@ if AWS_STORAGE_BUCKET_NAME:
     # Objects are private; pages get signed URLs unless a public custom domain is configured.
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = not AWS_S3_CUSTOM_DOMAIN
+# Documents (the PDFs behind the moving wall among them) are streamed through the site, after
+# the check of who may read them: a redirect to a public custom domain would give the file's
+# permanent address to anyone (the publishing app refuses "direct", which never checks).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -8,8 +8,6 @@ Forms parse and check what people typed and write nothing: the views hand the re
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.utils.text import slugify
@@ -24,7 +22,8 @@ from .models import (
     SourceState,
 )
 from .opml import MAX_BYTES as OPML_MAX_BYTES
-from .pipeline.errors import ExtractionRulesError
+from .pipeline.classify import classification_regex_clean
+from .pipeline.errors import ClassificationRuleError, ExtractionRulesError
 from .pipeline.pages import extraction_rules_clean
 from .selectors import HEALTH_SORTS, HealthFilters, HealthProblem, ItemFilters, Kept
 from .services import SourceError, source_language_clean, source_url_clean
@@ -50,19 +49,19 @@ class SourceForm(WagtailAdminModelForm):
     field per part and stored as the source's ``extraction_rules`` object."""
 
     url = forms.CharField(
-        label=_("address"),
+        label=_("Address"),
         max_length=Source._meta.get_field("url").max_length,
         help_text=_("The feed (RSS, Atom, JSON Feed), or the web page to read."),
         widget=forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
     site_url = forms.CharField(
-        label=_("website"),
+        label=_("Website"),
         required=False,
         max_length=Source._meta.get_field("site_url").max_length,
         widget=forms.URLInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
     state = forms.ChoiceField(
-        label=_("state"),
+        label=_("State"),
         choices=[
             (SourceState.ACTIVE, SourceState.ACTIVE.label),
             (SourceState.PAUSED, SourceState.PAUSED.label),
@@ -222,35 +221,21 @@ class SourceCategoryForm(WagtailAdminModelForm):
 
 # --- Classification rules --------------------------------------------------------------------
 
-MAX_PATTERN_LENGTH = 500
-
-
-def regex_problem(pattern: str) -> str | None:
-    """Why ``pattern`` cannot be a condition's regular expression (translated), or None."""
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        return str(_("At most %(count)s characters.") % {"count": MAX_PATTERN_LENGTH})
-    try:
-        re.compile(pattern)
-    except re.error as error:
-        return str(
-            _("This regular expression is not valid: %(reason)s (at character %(position)s).")
-            % {"reason": error.msg, "position": (error.pos or 0) + 1}
-        )
-    except (RecursionError, OverflowError):
-        return str(_("This regular expression is too complex."))
-    return None
-
 
 class RuleConditionForm(WagtailAdminModelForm):
+    """A rule's condition: a text to look for, or a regular expression the classifier can run."""
+
     def clean(self):
         cleaned = super().clean()
         value = cleaned.get("value")
         if value is not None and not value.strip():
             self.add_error("value", _("Give the text to look for."))
         elif value and cleaned.get("operator") == ConditionOperator.REGEX:
-            problem = regex_problem(value)
-            if problem:
-                self.add_error("value", problem)
+            # The classifier's own check: RE2 syntax (no backreferences or lookarounds), size.
+            try:
+                classification_regex_clean(value)
+            except ClassificationRuleError as error:
+                self.add_error("value", str(error.message))
         return cleaned
 
 
@@ -295,13 +280,16 @@ class ItemFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
     source = forms.ModelChoiceField(
-        label=_("Source"), queryset=Source.objects.none(), required=False, empty_label=_("All")
+        label=_("Source"),
+        queryset=Source.objects.none(),
+        required=False,
+        empty_label=_("All sources"),
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=SourceCategory.objects.none(),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All categories"),
     )
     concept = forms.TypedChoiceField(label=_("Concept"), required=False, coerce=int)
     family = forms.TypedChoiceField(label=_("Actor family"), required=False, coerce=int)
@@ -316,7 +304,11 @@ class ItemFilterForm(forms.Form):
     kept = forms.ChoiceField(
         label=_("Marked"),
         required=False,
-        choices=[("", _("All")), (Kept.STARRED, _("Starred")), (Kept.CURATED, _("Curated"))],
+        choices=[
+            ("", _("Starred or not")),
+            (Kept.STARRED, _("Starred")),
+            (Kept.CURATED, _("Curated")),
+        ],
     )
     story = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -324,14 +316,14 @@ class ItemFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = Source.objects.only("id", "title").order_by("title")
         self.fields["category"].queryset = SourceCategory.objects.order_by("name")
-        self.fields["concept"].choices = [("", _("All"))] + [
+        self.fields["concept"].choices = [("", _("All concepts"))] + [
             (concept.pk, concept.label) for concept in concepts
         ]
-        self.fields["family"].choices = [("", _("All"))] + [
+        self.fields["family"].choices = [("", _("All families"))] + [
             (family.pk, family.name) for family in families
         ]
         self.fields["territory"].choices = [
-            ("", _("All")),
+            ("", _("All territories")),
             (_("Regions"), [(f"region:{region.pk}", region.name) for region in regions]),
             (
                 _("Departments"),
@@ -393,16 +385,16 @@ class HealthFilterForm(forms.Form):
         ],
     )
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All")), *SourceState.choices]
+        label=_("State"), required=False, choices=[("", _("All states")), *SourceState.choices]
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All")), *SourceKind.choices]
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *SourceKind.choices]
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=SourceCategory.objects.order_by("name"),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All categories"),
     )
     sort = forms.ChoiceField(
         required=False,

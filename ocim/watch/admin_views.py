@@ -26,6 +26,7 @@ from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import MenuItem
 
 from ocim.core.errors import ApplicationError
 from ocim.core.models import Concept
@@ -71,6 +72,9 @@ class WatchView(WagtailAdminTemplateMixin, View):
         context["header_title"] = context["page_title"] = _("Access denied")
         return TemplateResponse(self.request, "watch/admin/forbidden.html", context, status=403)
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def render(self, template: str, status: int = 200, **context) -> TemplateResponse:
         return TemplateResponse(
             self.request, template, self.get_context_data(**context), status=status
@@ -102,12 +106,20 @@ class ItemStreamView(WatchView):
         )
         filters = form.filters()
         story = selectors.story_get(filters.story) if filters.story else None
+        # Filters other than the search (and the story, shown apart), set or in error.
+        chosen = [
+            name
+            for name in form.fields
+            if name not in ("q", "story") and form.is_bound and form.data.get(name)
+        ]
         paginator = WagtailPaginator(selectors.item_stream(filters), STREAM_PAGE_SIZE)
         page, page_range = _page(paginator, request.GET.get("p"))
         return self.render(
             self.template_name,
             form=form,
             filters=filters,
+            filters_count=len(chosen),
+            filters_open=bool(chosen) or bool(form.is_bound and form.errors),
             story=story,
             page_obj=page,
             items=page.object_list,
@@ -160,15 +172,14 @@ class ItemMarkView(WatchView):
         return HttpResponseNotAllowed(["POST"])
 
     def post(self, request, pk):
-        detail_item = selectors.item_detail(pk)
-        if detail_item is None:
+        item = selectors.item_get(pk)
+        if item is None:
             raise Http404
         mark = request.POST.get("mark")
         value = request.POST.get("value")
         if mark not in MARKS or value not in ("0", "1"):
             messages.error(request, _("This action is not known."))
         else:
-            item = detail_item.item
             changed = services.item_mark(item, mark=mark, value=value == "1", user=request.user)
             if changed:
                 messages.success(request, _mark_message(mark, value == "1", item))
@@ -380,6 +391,24 @@ class SourceEditView(SourceFormViewMixin, EditView):
 
 
 class SourceIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons += [
+            MenuItem(
+                gettext_lazy("Health record"),
+                url=reverse("watch_health:source", args=[instance.pk]),
+                icon_name="clipboard-list",
+                priority=20,
+            ),
+            MenuItem(
+                gettext_lazy("Its items"),
+                url=f"{reverse('watch:stream')}?source={instance.pk}",
+                icon_name="doc-full",
+                priority=30,
+            ),
+        ]
+        return buttons
+
     def get_base_queryset(self):
         return super().get_base_queryset().prefetch_related("categories")
 

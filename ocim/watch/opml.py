@@ -18,6 +18,7 @@ category in its ``category`` attribute), sources without a category at the top.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.sax
 from dataclasses import dataclass, field
 from email.utils import format_datetime
@@ -226,19 +227,28 @@ class OpmlSource:
     categories: tuple[str, ...] = ()
 
 
+# Characters XML 1.0 cannot hold, even escaped (control characters but tab and line breaks).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
 def _feed_element(source: OpmlSource) -> ET.Element:
-    attributes = {"type": "rss", "text": source.title, "title": source.title, "xmlUrl": source.url}
+    title = _xml_text(source.title)
+    attributes = {"type": "rss", "text": title, "title": title, "xmlUrl": source.url}
     if source.site_url:
         attributes["htmlUrl"] = source.site_url
     if source.description:
-        attributes["description"] = " ".join(source.description.split())[:1000]
+        attributes["description"] = _xml_text(" ".join(source.description.split()))[:1000]
     if source.language:
         attributes["language"] = source.language
     # Names with a comma or a slash cannot be written in this attribute (its separators); the
     # folder keeps the source's first category whatever its name.
     categories = [name for name in source.categories if "," not in name and "/" not in name]
     if categories:
-        attributes["category"] = ",".join(f"/{name}" for name in categories)
+        attributes["category"] = _xml_text(",".join(f"/{name}" for name in categories))
     return ET.Element("outline", attributes)
 
 
@@ -248,7 +258,7 @@ def opml_write(sources: list[OpmlSource], *, title: str, created_at: dt.datetime
     sources without a category."""
     root = ET.Element("opml", {"version": "2.0"})
     head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = title
+    ET.SubElement(head, "title").text = _xml_text(title)
     ET.SubElement(head, "dateCreated").text = format_datetime(created_at, usegmt=True)
     ET.SubElement(head, "docs").text = OPML_SPEC
     body = ET.SubElement(root, "body")
@@ -260,7 +270,9 @@ def opml_write(sources: list[OpmlSource], *, title: str, created_at: dt.datetime
             continue
         name = source.categories[0]
         if name not in folders:
-            folders[name] = ET.Element("outline", {"text": name, "title": name})
+            folders[name] = ET.Element(
+                "outline", {"text": _xml_text(name), "title": _xml_text(name)}
+            )
         folders[name].append(_feed_element(source))
     for name in sorted(folders, key=str.casefold):
         body.append(folders[name])

@@ -230,6 +230,10 @@ def item_detail(pk: int) -> ItemDetail | None:
     return detail
 
 
+def item_get(pk: int) -> Item | None:
+    return Item.objects.filter(pk=pk).first()
+
+
 def story_get(pk: int) -> Story | None:
     return Story.objects.filter(pk=pk).first()
 

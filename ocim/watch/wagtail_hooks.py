@@ -125,16 +125,16 @@ class SourceViewSet(ModelViewSet):
     ordering = ["title", "pk"]
     list_display = [
         "title",
-        Column("kind", label=_("kind"), accessor="get_kind_display"),
-        RelatedObjectsColumn("categories", label=_("categories")),
+        Column("kind", label=_("Kind"), accessor="get_kind_display"),
+        RelatedObjectsColumn("categories", label=_("Categories")),
         StatusTagColumn(
             "state",
-            label=_("state"),
+            label=_("State"),
             accessor=_state_label,
             primary=lambda source: source.state == SourceState.ACTIVE,
         ),
-        DateColumn("last_fetch_at", label=_("last fetch")),
-        Column("consecutive_errors", label=_("consecutive errors")),
+        DateColumn("last_fetch_at", label=_("Last fetch")),
+        Column("consecutive_errors", label=_("Consecutive errors")),
     ]
     edit_handler = ObjectList(
         [
@@ -227,11 +227,11 @@ class ClassificationRuleViewSet(ModelViewSet):
         "name",
         StatusTagColumn(
             "active",
-            label=_("active"),
+            label=_("Active"),
             accessor=lambda rule: _("Active") if rule.active else _("Inactive"),
             primary=lambda rule: rule.active,
         ),
-        Column("match", label=_("match"), accessor="get_match_display"),
+        Column("match", label=_("Match"), accessor="get_match_display"),
     ]
     list_filter = ["active"]
     search_fields = ["name"]

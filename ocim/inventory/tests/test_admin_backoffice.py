@@ -505,3 +505,27 @@ def test_the_parent_chooser_searches_the_actors(analyst_client, places):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Université de Bourgogne" in text and "Planétarium de Lyon" not in text
+
+
+def test_a_deleted_actor_goes_through_the_service_and_leaves_its_record_in_the_audit_log(
+    client, places
+):
+    from ocim.accounts.tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    museum = actor("Muséum à supprimer", commune=places["dijon"])
+    child = actor("Antenne du muséum", commune=places["dijon"], parent=museum)
+    confirm = client.get(url("delete", museum.pk))
+    assert confirm.status_code == 200
+
+    response = client.post(url("delete", museum.pk))
+
+    assert response.status_code == 302
+    assert not Actor.objects.filter(pk=museum.pk).exists()
+    child.refresh_from_db()
+    assert child.parent_id is None
+    entry = AuditLogEntry.objects.get(action="inventory.actor.deleted")
+    assert entry.actor_id == admin.pk
+    assert entry.data["name"] == "Muséum à supprimer"
+    assert entry.data["snapshot"]["commune_id"] == places["dijon"].pk

@@ -184,6 +184,55 @@ def test_pages_of_many_matches_are_by_name_and_the_same_as_the_filtered_actors(
     assert listed == expected
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{"label": "musee-de-france"}, {"concept": "botanique", "status": "open"}],
+)
+def test_pages_of_a_label_or_concept_are_by_name_and_the_same_as_the_filtered_actors(where, query):
+    botany = concept("botanique", "Botanique")
+    for number in range(ACTORS_PER_PAGE + 20):
+        actor(
+            f"Muséum {(number * 11) % 29:02d}",
+            commune=where.lyon if number % 2 else where.dijon,
+            labels=["musee-de-france"] if number % 3 else [],
+            concepts=[botany] if number % 4 else [],
+            status="closed" if number % 5 == 0 else "open",
+            closed_year=2020 if number % 5 == 0 else None,
+        )
+    filters, _problems = ActorFilters.from_query(query)
+    expected = list(actors_filtered(filters).order_by("name", "pk").values_list("pk", flat=True))
+    assert len(expected) > ACTORS_PER_PAGE
+    listed = []
+    for number in (1, 2):
+        results = directory_search(filters, page=number)
+        assert results.total == len(expected)
+        listed += [item.pk for item in results.page.object_list]
+    assert listed == expected
+
+
+def test_a_search_with_few_matches_lists_the_best_first_on_every_page(where):
+    from ocim.inventory.search import actor_search_rank
+
+    for number in range(ACTORS_PER_PAGE + 5):
+        actor(
+            f"Lieu {number:02d}" if number % 3 else f"Jardin {number:02d}",
+            "jardin-botanique-arboretum",
+            commune=where.lyon if number % 2 else where.dijon,
+            description="<p>Un jardin, des serres.</p>" if number % 3 else "",
+        )
+    filters = ActorFilters(q="jardin", regions=("84", "27"))
+    ranked = actors_filtered(filters).annotate(rank=actor_search_rank(filters.q))
+    expected = list(ranked.order_by("-rank", "name", "pk").values_list("pk", flat=True))
+    listed = []
+    for number in (1, 2):
+        results = directory_search(filters, page=number)
+        listed += [item.pk for item in results.page.object_list]
+    assert listed == expected
+    # Names first: every actor with the word in its name comes before the others.
+    first = [item.name for item in directory_search(filters).page.object_list[:9]]
+    assert all(name.startswith("Jardin") for name in first)
+
+
 def test_facet_counts_with_combined_filters(network):
     filters, _problems = ActorFilters.from_query({"region": ["27"], "label": ["musee-de-france"]})
     counts = _facet_counts(directory_search(filters))

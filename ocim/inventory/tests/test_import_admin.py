@@ -44,7 +44,19 @@ def test_the_whole_journey_from_upload_to_report(client, staff, django_capture_o
     assert mapping_page.context["form"]["column_1"].initial == "name"
     form_data = {"source": "demo", **{f"column_{i}": k for i, k in job.mapping.items()}}
     response = client.post(url("mapping", job.pk), form_data)
-    assert response.status_code == 302 and response["Location"] == url("preview", job.pk)
+    # The request returns at once: the rows are checked by a task, queued at commit.
+    assert response.status_code == 302 and response["Location"] == url("detail", job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKING
+    checking = client.get(url("detail", job.pk))
+    assert checking["Refresh"] == "2" and 'role="progressbar"' in checking.content.decode()
+    assert _("Checking the rows") in checking.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("mapping", job.pk), form_data)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PREVIEWED
+    checked = client.get(url("detail", job.pk))
+    assert "Refresh" not in checked and url("preview", job.pk) in checked.content.decode()
 
     preview = client.get(url("preview", job.pk))
     page = preview.content.decode()
@@ -72,14 +84,15 @@ def test_the_whole_journey_from_upload_to_report(client, staff, django_capture_o
 
 
 def test_a_running_import_shows_an_accessible_progress_bar_and_refreshes_itself(client, staff):
-    job = ImportJob.objects.create(
-        file_name="a.csv", source="s", status=ImportStatus.RUNNING, progress=0
-    )
-    from django.core.cache import cache
+    from django.core.files.base import ContentFile
 
-    from ocim.inventory.services_import import progress_key
+    from ocim.inventory.services_import import _progress_write
 
-    cache.set(progress_key(job.pk), 42)
+    job = ImportJob(file_name="a.csv", source="s", status=ImportStatus.RUNNING, progress=0)
+    job.file.save("a.csv", ContentFile(b"Nom;Type\r\nA;B\r\n"), save=False)
+    job.save()
+    # Written by the worker's process, read by the web's: nothing in memory is shared.
+    _progress_write(job, 42)
 
     response = client.get(url("detail", job.pk))
 
@@ -130,7 +143,9 @@ def test_a_mapping_without_the_required_fields_is_explained(client, staff):
     assert job.status == ImportStatus.UPLOADED
 
 
-def test_tampered_forms_and_missing_files_never_give_a_server_error(client, staff):
+def test_tampered_forms_and_missing_files_never_give_a_server_error(
+    client, staff, django_capture_on_commit_callbacks
+):
     _upload(client, csv_bytes([["Nom", "Type"], ["A", "Planétarium"]]))
     job = ImportJob.objects.get()
     bad = client.post(url("mapping", job.pk), {"source": "s", "column_0": "nope", "column_9": "x"})
@@ -139,7 +154,16 @@ def test_tampered_forms_and_missing_files_never_give_a_server_error(client, staf
     assert client.post(url("preview", job.pk), {"decision_2": "boom"}).status_code == 302
     assert client.get(url("detail", 999999), follow=True).status_code == 404
     job.file.delete(save=False)
-    gone = client.get(url("mapping", job.pk))
+    # The mapping form comes from what the upload kept; the check finds the file gone.
+    assert client.get(url("mapping", job.pk)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("mapping", job.pk), {"source": "s", "column_0": "name", "column_1": "type"}
+        )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    gone = client.get(url("detail", job.pk))
     assert gone.status_code == 200
     assert _("The uploaded file is no longer available: upload it again.") in gone.content.decode()
 

@@ -279,3 +279,43 @@ def test_the_bulk_path_writes_what_actor_save_writes(communes, run_import):
         theirs.user, theirs.source, theirs.source_detail, theirs.changes,
     )  # fmt: skip
     assert {**ours.snapshot, "source_id": ""} == {**theirs.snapshot, "source_id": ""}
+
+
+def test_progress_of_the_check_and_of_the_commit_is_seen_by_every_process(
+    communes, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The tasks run in a worker, the progress page in a web process: what a task reports must
+    come from something both share (not the cache: each process's own memory here)."""
+    from django.core.cache import cache
+
+    seen = {"check": [], "commit": []}
+
+    def observed(kind):
+        cache.clear()  # another process's cache: empty
+        seen[kind].append(services_import.import_progress(ImportJob.objects.get()))
+
+    monkeypatch.setattr(services_import, "CHECK_PROGRESS_ROWS", 5)
+    monkeypatch.setattr(services_import, "BATCH_SIZE", 4)
+    written = services_import._progress_write
+
+    def write(job, percent):
+        written(job, percent)
+        observed("commit" if job.status == ImportStatus.RUNNING else "check")
+
+    monkeypatch.setattr(services_import, "_progress_write", write)
+    job = import_job_create(uploaded_file=upload(DEMO_FILE.read_bytes(), DEMO_FILE.name))
+    with django_capture_on_commit_callbacks(execute=True):
+        services_import.import_preview_queue(job=job, mapping=job.mapping)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PREVIEWED
+    with django_capture_on_commit_callbacks(execute=True):
+        import_queue(job=job, decisions={}, skip_invalid_rows=True)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    for kind in ("check", "commit"):
+        steps = seen[kind]
+        assert len(steps) >= 3 and steps == sorted(steps), (kind, steps)
+        assert 0 < steps[1] < steps[-1] < 100, (kind, steps)
+    # Finished: the job's own row says so, the progress file is gone.
+    assert services_import.import_progress(job) == 100
+    assert not job.file.storage.exists(services_import._progress_name(job))

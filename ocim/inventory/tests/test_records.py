@@ -129,3 +129,29 @@ def test_every_change_is_kept_and_can_be_reverted(dijon):
     assert dict(actor.visitor_counts.values_list("year", "visitors")) == {2023: 41000}
     assert reverted.source == RevisionSource.REVERT
     assert actor.revisions.count() == 3
+
+
+def test_a_revision_keeps_every_column_a_person_can_change_and_nothing_derived(dijon):
+    from ocim.inventory.services import snapshot_fields
+
+    names = {field.name for field in snapshot_fields()}
+    assert {"name", "type", "commune", "siret", "description", "latitude", "status"} <= names
+    derived = {"id", "created_at", "updated_at", "slug", "family", "department", "region"}
+    assert not names & (derived | {"map_cell"})
+    # What a revision holds is exactly these columns (plus the relations).
+    revision = actor_save(_actor(commune=dijon))
+    relations = {"labels", "concepts", "visitor_counts"}
+    assert set(revision.snapshot) == {field.attname for field in snapshot_fields()} | relations
+
+
+@pytest.mark.parametrize("name", ["Map", "MAP !"])
+def test_an_actor_never_takes_the_address_of_another_page(client, dijon, name):
+    from django.urls import reverse
+    from django.utils import translation
+
+    actor = _actor(name=name, commune=dijon)
+    actor_save(actor)
+    assert actor.slug == "map-2"  # /en/inventory/map/ is the map's address in English
+    with translation.override("en"):
+        page = client.get(reverse("inventory:actor", kwargs={"slug": actor.slug}))
+    assert page.status_code == 200 and name in page.content.decode()

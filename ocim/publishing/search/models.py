@@ -13,6 +13,11 @@ Two engines read it, both indexed:
   bumped by a trigger on every change (``publishing_search_generation``) lets counts be cached;
 - SQLite: the ``terms_*`` columns (normalised Snowball stems, computed in Python), mirrored by
   triggers into an FTS5 table (``publishing_searchdocument_fts``, created by the migration).
+
+Counting the facets of a search that matches most of the index is bounded (see ``counts``): the
+documents of a fixed sample (``sample_bucket`` below a bound) stand for all of them. On
+PostgreSQL each sample has its own partial GIN index, and the concepts are copied into the row
+(``concept_ids``, an array column written with the vectors, not a model field).
 """
 
 from __future__ import annotations
@@ -20,6 +25,16 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# Buckets of the sample: a document belongs to the sample "below b" when its bucket is below b.
+SAMPLE_BUCKETS = 1024
+
+
+def sample_bucket_of(page_id: int) -> int:
+    """The sample bucket of the document of page ``page_id``, 0 to ``SAMPLE_BUCKETS - 1``:
+    Fibonacci hashing (the page id times 2^32 / golden ratio, modulo 2^32, top 10 bits), which
+    spreads consecutive ids evenly over the buckets. Migration 0006 computes the same in SQL."""
+    return ((page_id * 2654435761) % 4294967296) // 4194304
 
 
 class SearchDocumentKind(models.TextChoices):
@@ -69,6 +84,8 @@ class SearchDocument(models.Model):
     # PostgreSQL only: the title alone (A), stored in the row (never compressed or moved out of
     # it) so that telling title matches apart costs no read elsewhere; GIN indexed.
     title_vector = SearchVectorField(null=True, editable=False)
+    # See ``sample_bucket_of``: which samples of the index the document belongs to.
+    sample_bucket = models.PositiveSmallIntegerField(default=0, editable=False)
     indexed_at = models.DateTimeField(_("indexed at"), auto_now=True)
 
     class Meta:

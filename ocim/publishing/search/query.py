@@ -17,10 +17,13 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, FloatField, Q, Value
+from django.db.models import F, FloatField, Q, Value
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString
 
+from ocim.core.facets import FacetValue
+
+from . import counts as search_counts
 from . import text as search_text
 from .indexing import PASSAGE_SEPARATOR
 from .models import SearchDocument, SearchDocumentKind
@@ -33,8 +36,17 @@ PG_WEIGHTS = [0.1, 0.3, 0.5, 1.0]
 FTS_WEIGHTS = (10.0, 4.0, 1.0)
 # PostgreSQL ranks this many matches exactly (see _PostgresResults); the others follow, title
 # matches first, then newest first.
-RANKED_CANDIDATES = 300
+RANKED_CANDIDATES = 100
 DOCUMENTS = "publishing_searchdocument"
+# The columns the engines read, never shown.
+ENGINE_COLUMNS = (
+    "search_vector",
+    "rank_vector",
+    "title_vector",
+    "terms_title",
+    "terms_public",
+    "terms_body",
+)
 
 
 @dataclass(frozen=True)
@@ -76,19 +88,17 @@ class SearchFilters:
 
 
 @dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
 class SearchOutcome:
     words: list[search_text.QueryWord]
-    # The matching documents, best first: supports count() and slicing (to paginate).
+    # The matching documents, best first: supports count() and slicing (to paginate). With
+    # the facets, count() is the number of results that can be paged through (see ``total``).
     documents: Results
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    # With the facets: how many documents match (counted, or estimated beyond
+    # OCIM_SEARCH_EXACT_COUNT_LIMIT: see ``counts``), and whether the counts are exact.
+    total: int | None = None
+    total_exact: bool = True
+    facets_exact: bool = True
 
 
 def _postgres_tsquery_sql(words: list[search_text.QueryWord]) -> tuple[str, list]:
@@ -149,18 +159,27 @@ def _matching(words: list[search_text.QueryWord]):
 
 
 @contextmanager
-def _through_the_index():
-    """On PostgreSQL, make the planner use the GIN index: it prices ``@@`` as cheap and picks a
-    sequential scan for frequent words, which then decompresses every tsvector (ten times
-    slower). The setting is local to the transaction and restored afterwards."""
-    if connection.vendor != "postgresql":
+def search_session():
+    """The statements of one search, in one transaction where, on PostgreSQL, the planner uses
+    the indexes: it prices ``@@`` as cheap and picks a sequential scan for frequent words,
+    which then decompresses every tsvector (ten times slower). The setting is local to the
+    transaction and restored afterwards (the caller may be inside a transaction of its own).
+    Re-entrant: a search's parts each open one, and a view can open one around them all."""
+    if connection.vendor != "postgresql" or getattr(connection, "_ocim_search_session", False):
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        yield
+        connection._ocim_search_session = True
+        try:
+            yield
+        finally:
+            connection._ocim_search_session = False
         # Not reached on error: the atomic block then rolls back, and the setting with it.
         cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+
+
+_through_the_index = search_session
 
 
 class Results:
@@ -169,7 +188,8 @@ class Results:
 
     def __init__(self, queryset, total: int | None = None):
         self.queryset = queryset
-        self.total = total
+        self.total = total  # how many can be paged through
+        self.matches: int | None = None  # how many match (an estimate when counts are)
 
     def count(self) -> int:
         if self.total is None:
@@ -190,7 +210,12 @@ class Results:
                 raise IndexError(key)
             return found[0]
         ids = self._page_ids(key)
-        documents = SearchDocument.objects.select_related("page", "rubric").in_bulk(ids)
+        documents = (
+            SearchDocument.objects.select_related("page", "rubric")
+            # What a page of results shows: not the vectors nor the SQLite terms.
+            .defer(*ENGINE_COLUMNS)
+            .in_bulk(ids)
+        )
         return [documents[pk] for pk in ids if pk in documents]
 
     def _page_ids(self, key: slice) -> list[int]:
@@ -244,15 +269,17 @@ class _PostgresResults(Results):
        keywords and public text weighted A to C), then newest first.
 
     The order is the exact ranking whenever the matches are no more than the candidates (any
-    search of a few hundred documents or fewer); beyond, the results after the first
+    search of a hundred documents or fewer); beyond, the results after the first
     ``RANKED_CANDIDATES`` follow the candidates' order. Ranking every match would read each
     one's rank vector out of the row: about 4 µs a document, 120 ms for a word found in
     every document."""
 
     # Above this share of the documents, the other matches are found by walking the date
-    # index (each row checked against the full vector, read out of the row: a few µs, but
-    # few rows to walk); below it, through the GIN index then sorted (each match read once).
-    WALK_SHARE = 0.3
+    # index (each row checked against the full vector, read out of the row: about 10 µs, but
+    # only about RANKED_CANDIDATES / share rows to walk); below it, through the GIN index then
+    # sorted (each match read once, about 1 µs). The two meet near a share of
+    # sqrt(10 × RANKED_CANDIDATES / documents): 0.18 for 100 candidates among 32,000.
+    WALK_SHARE = 0.15
 
     def __init__(self, *, tsquery_text: str, filters: SearchFilters):
         super().__init__(queryset=None)
@@ -294,7 +321,10 @@ class _PostgresResults(Results):
     def _walk_by_date(self) -> bool:
         if self.documents is None:
             self.documents = _postgres_documents_estimate()
-        return self.count() >= self.WALK_SHARE * max(self.documents, 1)
+        # How many documents match (estimated beyond the exact-count limit), not how many can
+        # be paged through.
+        matches = self.matches if self.matches is not None else self.count()
+        return matches >= self.WALK_SHARE * max(self.documents, 1)
 
     def _ranked(self) -> list[int]:
         if self._ranked_ids is not None:
@@ -354,11 +384,14 @@ def _postgres_documents_estimate() -> int:
 
 def document_search(*, query: str, filters: SearchFilters, with_facets: bool = True):
     """The documents matching every word of ``query`` and the ``filters``, best first (then
-    newest), with the facet counts of the matching documents.
+    newest), with the total and the facet counts of the matching documents.
 
     Each facet is counted with the other facets' filters applied but not its own, so that
-    choosing a value does not hide the others of the same facet. Returns None when the query
-    has no word worth searching (empty, punctuation only, only very common words)."""
+    choosing a value does not hide the others of the same facet. The counts are exact up to
+    ``OCIM_SEARCH_EXACT_COUNT_LIMIT`` matches and estimated beyond, which the outcome says
+    (``total_exact``, ``facets_exact``); only the first results that many can then be paged
+    through. Returns None when the query has no word worth searching (empty, punctuation
+    only, only very common words)."""
     words = search_text.query_words(query)
     if not words:
         return None
@@ -381,45 +414,63 @@ def document_search(*, query: str, filters: SearchFilters, with_facets: bool = T
         )
     outcome = SearchOutcome(words=words, documents=results)
     if with_facets:
-        if connection.vendor == "postgresql":
-            total, counts = _postgres_counts(engine_query, filters)
-        else:
-            total, counts = _orm_counts(SearchDocument.objects.filter(condition), filters)
-        outcome.documents.total = total
-        outcome.facets = _labelled(counts, filters)
+        counts = _counts(engine_query, filters)
+        outcome.documents.total = counts.reachable
+        outcome.documents.matches = counts.total
+        outcome.total = counts.total
+        outcome.total_exact = counts.total_exact
+        outcome.facets_exact = counts.facets_exact
+        outcome.facets = _labelled(counts.facets, filters)
     return outcome
 
 
-def _orm_counts(base, filters: SearchFilters):
-    """(total, {facet: [(value, count)]}) with one query per facet (SQLite)."""
-    counts: dict[str, list[tuple[str, int]]] = {}
-    for name, column in (("kind", "kind"), ("year", "year"), ("rubric", "rubric_id")):
-        rows = (
-            base.filter(filters.q(without=name))
-            .exclude(**{f"{column}__isnull": True})
-            .values(column)
-            .annotate(count=Count("pk"))
-            .order_by()
-        )
-        counts[name] = [(str(row[column]), row["count"]) for row in rows]
-    rows = base.filter(filters.q(without="language")).values("language").annotate(count=Count("pk"))
-    counts["language"] = [(row["language"], row["count"]) for row in rows.order_by()]
-    through = SearchDocument.concepts.through
-    rows = (
-        through.objects.filter(
-            searchdocument_id__in=base.filter(filters.q(without="concept")).values("pk")
-        )
-        .values("concept_id")
-        .annotate(count=Count("searchdocument_id"))
-        .order_by()
+def _search_generation() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM publishing_search_generation WHERE id = 1")
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+def _counts(engine_query: str, filters: SearchFilters) -> search_counts.Counts:
+    """The counts of the matches of ``engine_query`` (see ``counts.search_counts``).
+
+    On PostgreSQL the answer is cached (``OCIM_SEARCH_COUNTS_CACHE_SECONDS``) under the
+    index's generation, which every committed change of the index renews: counts are kept
+    only when the generation was the same before and after counting (no change committed
+    meanwhile), so they are filed under the state of the index they were computed from."""
+    if connection.vendor != "postgresql":
+        reader = search_counts.SqliteMatchReader(engine_query)
+        return search_counts.search_counts(reader, filters)
+    seconds = settings.OCIM_SEARCH_COUNTS_CACHE_SECONDS
+    limit = settings.OCIM_SEARCH_EXACT_COUNT_LIMIT
+    fingerprint = hashlib.sha256(
+        json.dumps(
+            [
+                engine_query,
+                limit,
+                sorted(filters.kinds),
+                sorted(filters.years),
+                sorted(filters.rubrics),
+                sorted(filters.concepts),
+                sorted(filters.languages),
+            ]
+        ).encode()
+    ).hexdigest()
+    generation = _search_generation() if seconds else None
+    if generation is not None:
+        cached = cache.get(f"publishing-search-counts:{generation}:{fingerprint}")
+        if cached is not None:
+            return cached
+    counts = search_counts.search_counts(
+        search_counts.PostgresMatchReader(engine_query), filters, limit=limit
     )
-    counts["concept"] = [(str(row["concept_id"]), row["count"]) for row in rows]
-    return base.filter(filters.q()).count(), counts
+    if generation is not None and _search_generation() == generation:
+        cache.set(f"publishing-search-counts:{generation}:{fingerprint}", counts, seconds)
+    return counts
 
 
 def _postgres_where(filters: SearchFilters, *, without: str | None = None) -> tuple[str, list]:
     """The filters (all but ``without``) as SQL on the documents aliased ``m``."""
-    through = SearchDocument.concepts.through._meta.db_table
     conditions = {
         "kind": ("m.kind = ANY(%s)", list(filters.kinds)),
         "year": ("m.year = ANY(%s)", list(filters.years)),
@@ -427,9 +478,9 @@ def _postgres_where(filters: SearchFilters, *, without: str | None = None) -> tu
             "m.rubric_id IN (SELECT id FROM publishing_rubric WHERE slug = ANY(%s))",
             list(filters.rubrics),
         ),
+        # The concepts copied into the row (``concept_ids``): no join.
         "concept": (
-            f"m.id IN (SELECT cc.searchdocument_id FROM {through} cc JOIN core_concept k "  # noqa: S608 - constants and placeholders only
-            "ON k.id = cc.concept_id WHERE k.slug = ANY(%s))",
+            "m.concept_ids && ARRAY(SELECT id FROM core_concept WHERE slug = ANY(%s))",
             list(filters.concepts),
         ),
         "language": ("m.language = ANY(%s)", list(filters.languages)),
@@ -442,93 +493,10 @@ def _postgres_where(filters: SearchFilters, *, without: str | None = None) -> tu
     return " AND ".join(parts), values
 
 
-def _postgres_counts(tsquery_text: str, filters: SearchFilters):
-    """(total, {facet: [(value, count)]}) for the matches of ``tsquery_text`` (PostgreSQL).
-
-    One statement: the matches grouped by kind, year, rubric and language together (a few
-    hundred groups at most, from which every one of these facets and the total are summed
-    here, each without its own filter), and their concepts counted. The answer is cached
-    (``OCIM_SEARCH_COUNTS_CACHE_SECONDS``) under the index's generation, which every committed
-    change of the index renews: the statement returns the generation it saw, so counts are
-    filed under the state of the index they were computed from."""
-    seconds = settings.OCIM_SEARCH_COUNTS_CACHE_SECONDS
-    fingerprint = hashlib.sha256(
-        json.dumps(
-            [
-                tsquery_text,
-                sorted(filters.kinds),
-                sorted(filters.years),
-                sorted(filters.rubrics),
-                sorted(filters.concepts),
-                sorted(filters.languages),
-            ]
-        ).encode()
-    ).hexdigest()
-    if seconds:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT value FROM publishing_search_generation WHERE id = 1")
-            found = cursor.fetchone()
-        if found is not None:
-            cached = cache.get(f"publishing-search-counts:{found[0]}:{fingerprint}")
-            if cached is not None:
-                return cached
-    through = SearchDocument.concepts.through._meta.db_table
-    concept_where, concept_params = _postgres_where(filters, without="concept")
-    only_concepts, only_concepts_params = _postgres_where(SearchFilters(concepts=filters.concepts))
-    statement = (
-        "SELECT 'generation', NULL, NULL, NULL, NULL, value FROM publishing_search_generation "  # noqa: S608 - constants and placeholders only
-        "WHERE id = 1 UNION ALL "
-        f"SELECT 'group', m.kind, m.year, m.rubric_id, m.language, count(*) FROM {DOCUMENTS} m "
-        f"WHERE m.search_vector @@ %s::tsquery AND {only_concepts} "
-        "GROUP BY m.kind, m.year, m.rubric_id, m.language UNION ALL "
-        f"SELECT 'concept', NULL, NULL, c.concept_id, NULL, count(*) FROM {DOCUMENTS} m "
-        f"JOIN {through} c ON c.searchdocument_id = m.id "
-        f"WHERE m.search_vector @@ %s::tsquery AND {concept_where} GROUP BY c.concept_id"
-    )
-    arguments = [tsquery_text, *only_concepts_params, tsquery_text, *concept_params]
-    generation, groups, concept_counts = None, [], []
-    with _through_the_index(), connection.cursor() as cursor:
-        cursor.execute(statement, arguments)
-        for what, kind, year, rubric_id, language, count in cursor.fetchall():
-            if what == "generation":
-                generation = count
-            elif what == "group":
-                groups.append((kind, year, rubric_id, language, count))
-            else:
-                concept_counts.append((str(rubric_id), count))
-    rubric_ids = set()
-    if filters.rubrics:
-        from ..models import Rubric
-
-        rubric_ids = set(
-            Rubric.objects.filter(slug__in=filters.rubrics).values_list("pk", flat=True)
-        )
-
-    def kept(group, without: str | None) -> bool:
-        kind, year, rubric_id, language, _count = group
-        return not (
-            (filters.kinds and without != "kind" and kind not in filters.kinds)
-            or (filters.years and without != "year" and year not in filters.years)
-            or (filters.rubrics and without != "rubric" and rubric_id not in rubric_ids)
-            or (filters.languages and without != "language" and language not in filters.languages)
-        )
-
-    counts: dict[str, list[tuple[str, int]]] = {"concept": concept_counts}
-    for position, name in enumerate(("kind", "year", "rubric", "language")):
-        summed: dict[str, int] = {}
-        for group in groups:
-            value = group[position]
-            if value is not None and kept(group, name):
-                summed[str(value)] = summed.get(str(value), 0) + group[4]
-        counts[name] = list(summed.items())
-    total = sum(group[4] for group in groups if kept(group, None))
-    if seconds and generation is not None:
-        cache.set(f"publishing-search-counts:{generation}:{fingerprint}", (total, counts), seconds)
-    return total, counts
-
-
 def _labelled(counts, filters: SearchFilters) -> dict[str, list[FacetValue]]:
-    """The facet values with their labels, in display order."""
+    """The facet values with their labels, in display order (the concepts: the most frequent
+    ``MAX_CONCEPT_FACETS``). A chosen value is always listed, with 0 when nothing matches it,
+    so that it can be unchosen."""
 
     from ocim.core.models import Concept
 
@@ -536,79 +504,91 @@ def _labelled(counts, filters: SearchFilters) -> dict[str, list[FacetValue]]:
 
     kinds = dict(SearchDocumentKind.choices)
     languages = {code: str(label) for code, label in settings.LANGUAGES}
+    top_concepts = sorted(counts["concept"], key=lambda item: (-item[1], item[0]))
+    top_concepts = top_concepts[:MAX_CONCEPT_FACETS]
+    rubric_ids = [int(value) for value, _count in counts["rubric"]]
     rubrics = (
         {
             str(rubric.pk): rubric
-            for rubric in Rubric.objects.filter(
-                pk__in=[int(value) for value, _count in counts["rubric"]]
-            )
+            for rubric in Rubric.objects.filter(Q(pk__in=rubric_ids) | Q(slug__in=filters.rubrics))
         }
-        if counts["rubric"]
+        if rubric_ids or filters.rubrics
         else {}
     )
-    top_concepts = sorted(counts["concept"], key=lambda item: (-item[1], item[0]))
-    top_concepts = top_concepts[:MAX_CONCEPT_FACETS]
+    concept_ids = [int(value) for value, _count in top_concepts]
     concepts = (
         {
             str(concept.pk): concept
             for concept in Concept.objects.filter(
-                pk__in=[int(value) for value, _count in top_concepts]
+                Q(pk__in=concept_ids) | Q(slug__in=filters.concepts)
             )
         }
-        if top_concepts
+        if concept_ids or filters.concepts
         else {}
     )
-    facets: dict[str, list[FacetValue]] = {}
 
-    def values(name, rows):
+    def values(name, rows, *, order):
+        """``rows`` of (value, label, count), plus the chosen values missing from them."""
         selected = filters.selected(name)
+        rows = list(rows)
+        present = {value for value, _label, _count in rows}
+        rows += [
+            (value, label, 0) for value, label in selected_labels[name] if value not in present
+        ]
         return [
             FacetValue(value=value, label=label, count=count, selected=value in selected)
-            for value, label, count in rows
+            for value, label, count in sorted(rows, key=order)
         ]
 
+    selected_labels = {
+        "kind": [(value, str(kinds.get(value, value))) for value in filters.kinds],
+        "year": [(str(year), str(year)) for year in filters.years],
+        "rubric": [(r.slug, r.name) for r in rubrics.values() if r.slug in filters.rubrics],
+        "concept": [(c.slug, c.label) for c in concepts.values() if c.slug in filters.concepts],
+        "language": [(value, languages.get(value, value)) for value in filters.languages],
+    }
     kind_order = list(kinds)
-    facets["kind"] = values(
-        "kind",
-        sorted(
+    rubric_order = {r.slug: (r.sort_order, r.name) for r in rubrics.values()}
+    concept_rank = {
+        concepts[value].slug: rank
+        for rank, (value, _c) in enumerate(top_concepts)
+        if value in concepts
+    }
+    return {
+        "kind": values(
+            "kind",
             ((value, str(kinds.get(value, value)), count) for value, count in counts["kind"]),
-            key=lambda item: kind_order.index(item[0]) if item[0] in kind_order else 99,
+            order=lambda item: kind_order.index(item[0]) if item[0] in kind_order else 99,
         ),
-    )
-    facets["year"] = values(
-        "year",
-        sorted(
+        "year": values(
+            "year",
             ((value, value, count) for value, count in counts["year"]),
-            key=lambda item: -int(item[0]),
+            order=lambda item: -int(item[0]),
         ),
-    )
-    facets["rubric"] = values(
-        "rubric",
-        sorted(
+        "rubric": values(
+            "rubric",
             (
                 (rubrics[value].slug, rubrics[value].name, count)
                 for value, count in counts["rubric"]
                 if value in rubrics
             ),
-            key=lambda item: (
-                next(r.sort_order for r in rubrics.values() if r.slug == item[0]),
-                item[1],
-            ),
+            order=lambda item: rubric_order.get(item[0], (99, item[1])),
         ),
-    )
-    facets["concept"] = values(
-        "concept",
-        [
-            (concepts[value].slug, concepts[value].label, count)
-            for value, count in top_concepts
-            if value in concepts
-        ],
-    )
-    facets["language"] = values(
-        "language",
-        sorted((value, languages.get(value, value), count) for value, count in counts["language"]),
-    )
-    return facets
+        "concept": values(
+            "concept",
+            (
+                (concepts[value].slug, concepts[value].label, count)
+                for value, count in top_concepts
+                if value in concepts
+            ),
+            order=lambda item: (concept_rank.get(item[0], len(concept_rank)), item[1]),
+        ),
+        "language": values(
+            "language",
+            ((value, languages.get(value, value), count) for value, count in counts["language"]),
+            order=lambda item: item[0],
+        ),
+    }
 
 
 @dataclass

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape  # the standard library's: Django's adds a lazy wrapper per call
 
 import snowballstemmer
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ocim.core.text import fold, prepare_for_postgres, words  # noqa: F401 - part of this module's API
@@ -92,12 +92,19 @@ def _word_forms(word: str) -> frozenset[str]:
     return frozenset({word, _stemmer("fr").stemWord(word), _stemmer("en").stemWord(word)})
 
 
+@lru_cache(maxsize=100_000)
+def _folded_token(token: str) -> str:
+    """The folded form of a word of a text (folding is the costly part of highlighting, and
+    texts use the same words again and again)."""
+    folded = words(token)
+    return folded[-1] if folded else ""
+
+
 def _matching_words(token: str, query: list[QueryWord], prefixes: tuple[str, ...]) -> set[str]:
     """The query words that ``token`` matches (by stem, in French or English)."""
-    folded = words(token)
-    if not folded:
+    word = _folded_token(token)
+    if not word:
         return set()
-    word = folded[-1]
     # Stemming every word of a long text is slow: only words that start like a form are stemmed.
     if not word.startswith(prefixes):
         return set()
@@ -106,7 +113,7 @@ def _matching_words(token: str, query: list[QueryWord], prefixes: tuple[str, ...
 
 
 def _prefixes(query: list[QueryWord]) -> tuple[str, ...]:
-    return tuple({form[:3] for item in query for form in item.forms})
+    return tuple(sorted({form[:3] for item in query for form in item.forms}))
 
 
 def highlight(text: str, query: list[QueryWord], *, max_words: int = SNIPPET_WORDS) -> SafeString:
@@ -139,16 +146,69 @@ def highlight(text: str, query: list[QueryWord], *, max_words: int = SNIPPET_WOR
 def best_passage(texts: list[str], query: list[QueryWord]) -> str:
     """The text, among ``texts`` (in order of preference), that contains the most distinct
     query words; the first non-empty one when none matches."""
-    prefixes = _prefixes(query)
+    pattern = _raw_prefix_pattern(_prefixes(query))
     best, best_score = "", -1
     for text in texts:
         if not text:
             continue
         found: set[str] = set()
-        for token in _TOKEN.findall(text):
-            found |= _matching_words(token, query, prefixes)
+        # Only the words that start like a form, accents aside, are folded and stemmed: the
+        # text itself is not folded (that was most of the cost of a page of results).
+        for token in pattern.findall(text):
+            word = _folded_token(token)
+            forms = _word_forms(word)
+            found.update(item.word for item in query if forms & item.forms)
         if len(found) > best_score:
             best, best_score = text, len(found)
         if best_score == len(query):
             break
     return best
+
+
+def _letter_variants() -> dict[str, set[str]]:
+    """Each letter and digit, with the letters of the Latin alphabets that fold to it (é, È, ê…
+    for e), and the ligatures that fold to two letters (œ for oe)."""
+    variants: dict[str, set[str]] = {c: {c} for c in "abcdefghijklmnopqrstuvwxyz0123456789"}
+    pairs: dict[str, set[str]] = {}
+    for code in range(0x00C0, 0x0250):
+        char = chr(code)
+        folded = fold(char)
+        if len(folded) == 1 and folded in variants:
+            variants[folded].add(char.lower())
+        elif len(folded) == 2 and folded.isalpha():
+            pairs.setdefault(folded, set()).add(char.lower())
+    variants.update({f"pair:{key}": value for key, value in pairs.items()})
+    return variants
+
+
+_VARIANTS = _letter_variants()
+
+
+def _raw_alternatives(prefix: str) -> str:
+    """A pattern matching ``prefix`` (folded) as it may be written: accents, case, ligatures."""
+    if not prefix:
+        return ""
+    options = []
+    head = prefix[0]
+    options.append(
+        "["
+        + "".join(re.escape(c) for c in sorted(_VARIANTS.get(head, {head})))
+        + "]"
+        + _raw_alternatives(prefix[1:])
+    )
+    ligatures = _VARIANTS.get(f"pair:{prefix[:2]}")
+    if len(prefix) >= 2 and ligatures:
+        options.append(
+            "["
+            + "".join(re.escape(c) for c in sorted(ligatures))
+            + "]"
+            + _raw_alternatives(prefix[2:])
+        )
+    return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+
+@lru_cache(maxsize=1024)
+def _raw_prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern:
+    """The words of a text, as written, whose folded form starts with one of ``prefixes``."""
+    alternatives = "|".join(_raw_alternatives(prefix) for prefix in prefixes)
+    return re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.test import TestCase
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from ocim.core.demo import demo_site_ensure
 from ocim.publishing.access import article_is_open
@@ -52,7 +53,8 @@ class PublishingDemoTests(TestCase):
         assert embargoed.body[0].value.source not in response.content.decode()
         opened = next(a for a in ArticlePage.objects.all() if article_is_open(a))
         response = self.client.get(opened.url)
-        assert opened.body[0].value.source in response.content.decode()
+        # The text shows (its note calls, if any, turned into links: compare its beginning).
+        assert strip_tags(opened.body[0].value.source)[:60] in response.content.decode()
         magazine = MagazinePage.objects.get()
         assert self.client.get(magazine.url).status_code == 200
 
@@ -115,6 +117,12 @@ class PublishingDemoTests(TestCase):
             DossierPage.objects.count(),
             NewsCategory.objects.count(),
         ) == counts
+
+    def test_an_article_shows_its_notes(self):
+        article = ArticlePage.objects.get(title__startswith="Montrer l'invisible")
+        html = self.client.get(article.url).content.decode()
+        assert 'href="#note-1"' in html and 'id="note-2"' in html
+        assert 'id="par-1"' in html
 
 
 @pytest.mark.parametrize(

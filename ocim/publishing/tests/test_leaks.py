@@ -40,6 +40,23 @@ def _pdf(marker):
     return document
 
 
+def _full_text(canary: str) -> list:
+    return [
+        ("paragraph", f"<p>Le texte secret {canary} [1].</p>"),
+        (
+            "video",
+            {
+                "url": "https://vimeo.com/76979871",
+                "title": "Une vidéo",
+                "caption": "",
+                "credit": "",
+                "transcript": f"La transcription {canary}note.",
+            },
+        ),
+        ("notes", [f"<p>Une note {canary}video.</p>"]),
+    ]
+
+
 @pytest.fixture
 def file_storage(settings, tmp_path):
     """Files on disk: Wagtail serves a document of the in-memory test storage as a 404, which
@@ -70,6 +87,8 @@ def world(file_storage):
         body_text=f"Le texte secret {EMBARGOED}.",
     )
     embargoed.pdf = _pdf(EMBARGOED)
+    # The canary is in every part of the full text: a paragraph, a note, a video transcript.
+    embargoed.body = _full_text(EMBARGOED)
     # No abstract: a preview or feed that fell back on the body would show the canary.
     embargoed.abstracts.all().delete()
     embargoed.save_revision().publish()
@@ -81,6 +100,7 @@ def world(file_storage):
         body_text=f"Le texte libre {OPEN}.",
     )
     opened.pdf = _pdf(OPEN)
+    opened.body = _full_text(OPEN)
     opened.save_revision().publish()
     draft = builders.article(issue, title="Titremica brouillon", body_text=DRAFT, open_early=True)
     draft.unpublish()
@@ -139,6 +159,9 @@ def _channels(world):
         ("API issue detail", reverse("api:publishing_issue_detail", args=[300]), set(), set()),
         ("API news list", reverse("api:publishing_news_list"), set(), set()),
         ("API schema", reverse("api:openapi-json"), set(), set()),
+        ("API search", reverse("api:publishing_search") + "?q=Titrequartz", set(), set()),
+        ("API search (open)", reverse("api:publishing_search") + "?q=Titrefeldspath", set(), set()),
+        ("API search (canary)", reverse("api:publishing_search") + f"?q={EMBARGOED}", set(), set()),
         (
             "API embargoed article",
             reverse("api:publishing_article_detail", args=[embargoed.pk]),
@@ -182,7 +205,13 @@ def _channels(world):
 
 
 # A search may show an excerpt of an open article's text: allowed, not required.
-MAY_SHOW = {"site search (open)": {OPEN}, "publishing search (open)": {OPEN}}
+MAY_SHOW = {
+    "site search (open)": {OPEN},
+    "publishing search (open)": {OPEN},
+    "API search (open)": {OPEN},
+    # The query is echoed in the answer: the canary shows as asked, never as found.
+    "API search (canary)": {EMBARGOED},
+}
 
 
 def _check(client, world, *, wall_lifted: bool):
@@ -239,6 +268,11 @@ def test_the_search_finds_the_articles_without_their_text(client, world):
         # not searchable); the query is echoed in the form, so look for the result link.
         html = client.get(path, {"q": EMBARGOED}).content.decode()
         assert world["embargoed"].url not in html, path
+    # The API search too: the title is found, the body is not.
+    api = reverse("api:publishing_search")
+    found = client.get(api, {"q": "Titrequartz"}).json()
+    assert [result["id"] for result in found["results"]] == [world["embargoed"].pk]
+    assert client.get(api, {"q": EMBARGOED}).json()["count"] == 0
 
 
 def _has_publishing_search():

@@ -54,12 +54,25 @@ def _image() -> Image:
 
 
 def _body(size: int) -> list:
-    """``size`` blocks cycling through the kinds of the article body."""
+    """``size`` blocks cycling through the kinds of the article body, then the notes."""
     blocks = []
     for position in range(size):
-        kind = position % 5
+        kind = position % 6
         if kind == 0:
-            blocks.append(("paragraph", f"<p>Paragraphe {position} avec une note<sup>1</sup>.</p>"))
+            blocks.append(("paragraph", f"<p>Paragraphe {position} avec une note [1].</p>"))
+        elif kind == 5:
+            blocks.append(
+                (
+                    "video",
+                    {
+                        "url": f"https://vimeo.com/{1000 + position}",
+                        "title": f"Vidéo {position}",
+                        "caption": "",
+                        "credit": "Ocim",
+                        "transcript": "Ce que dit la vidéo.",
+                    },
+                )
+            )
         elif kind == 1:
             blocks.append(
                 ("figure", {"image": _image(), "caption": f"Figure {position}", "credit": "Ocim"})
@@ -79,6 +92,7 @@ def _body(size: int) -> list:
             )
         else:
             blocks.append(("heading", {"text": f"Partie {position}", "level": "h2"}))
+    blocks.append(("notes", [f"<p>Note {number}.</p>" for number in range(1, size // 5 + 2)]))
     return blocks
 
 

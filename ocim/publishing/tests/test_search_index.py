@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -222,3 +223,135 @@ def test_highlight_escapes_everything_but_the_marks():
     assert "&lt;script&gt;" in html
     assert html.count("<mark>") == 2
     assert "&amp;" in html
+
+
+# --- Bulk indexing ----------------------------------------------------------------------------
+
+
+def _document_rows() -> dict[int, tuple]:
+    """Everything the index holds per page (the vectors too, on PostgreSQL)."""
+    rows = {}
+    for document in SearchDocument.objects.prefetch_related("concepts"):
+        rows[document.page_id] = (
+            document.kind,
+            document.language,
+            document.year,
+            document.date,
+            document.rubric_id,
+            document.title,
+            document.authors,
+            document.public_text,
+            document.body_text,
+            document.body_open,
+            document.terms_title,
+            document.terms_public,
+            document.terms_body,
+            document.sample_bucket,
+            sorted(concept.pk for concept in document.concepts.all()),
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT page_id, search_vector::text, rank_vector::text, title_vector::text, "
+                "concept_ids FROM publishing_searchdocument"
+            )
+            for page_id, *vectors in cursor.fetchall():
+                rows[page_id] += tuple(vectors)
+    return rows
+
+
+@pytest.fixture
+def varied_pages(magazine, recent_issue, embargoed):
+    from ocim.core.models import Concept
+
+    old_issue = builders.issue(magazine, number=120, publication_date=dt.date(2019, 1, 15))
+    plants = Concept.objects.create(
+        slug="plantes", label_fr="Plantes", label_en="Plants", synonyms_fr=["Flore"]
+    )
+    authors = [builders.person("Durand", "Lucie"), builders.person("Martin", "Paul")]
+    opened = builders.article(
+        old_issue,
+        title="L'herbier numérisé",
+        translated_title="The digitised herbarium",
+        authors=authors,
+        rubric_value=builders.rubric("Repères", 2),
+        free_keywords="herbier, numérisation",
+        body_text="Les planches sont photographiées une à une.",
+    )
+    opened.keywords.set([plants])
+    opened.save_revision().publish()
+    index = news_builders.news_index(magazine)
+    news_builders.news(
+        index,
+        title="Un atelier de restauration",
+        kind="article",
+        category_value=news_builders.category("Formations"),
+        tags=["restauration", "papier"],
+        authors=[authors[1]],
+    )
+    return magazine
+
+
+def test_indexing_many_pages_at_once_gives_the_same_documents_as_one_by_one(varied_pages):
+    from wagtail.models import Page
+
+    from ocim.publishing.search.indexing import INDEXED_TYPES, search_documents_update
+
+    pages = list(Page.objects.type(*INDEXED_TYPES).order_by("path"))
+    assert len(pages) >= 5
+    SearchDocument.objects.all().delete()
+    for page in pages:
+        search_document_update(page=page)
+    one_by_one = _document_rows()
+    SearchDocument.objects.all().delete()
+    assert search_documents_update(page_ids=[page.pk for page in pages]) == len(pages)
+    assert _document_rows() == one_by_one
+
+
+def test_bulk_indexing_costs_the_same_queries_for_few_or_many_pages(varied_pages, magazine):
+    from ocim.publishing.search.indexing import search_documents_update
+
+    more = builders.issue(magazine, number=400, publication_date=dt.date(2018, 3, 1))
+    for number in range(9):
+        article = builders.article(
+            more, title=f"Article {number}", authors=[builders.person(f"N{number}")]
+        )
+    pages = list(ArticlePage.objects.child_of(more).values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as few:
+        search_documents_update(page_ids=pages[:3])
+    with CaptureQueriesContext(connection) as many:
+        search_documents_update(page_ids=pages)
+    assert len(pages) == 9 and article.pk in pages
+    assert len(many) == len(few)  # a constant per batch, whatever its size
+
+
+def test_the_benchmark_seed_writes_searchable_pages_in_bulk(magazine):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from ocim.publishing.models import IssuePage, NewsPage
+
+    out = StringIO()
+    call_command(
+        "publishing_bench_seed",
+        "--issues=3",
+        "--articles-per-issue=2",
+        "--news=4",
+        "--no-site-index",
+        "--any-database",  # the test database (SQLite's is in memory, unnamed)
+        stdout=out,
+    )
+    seeded = IssuePage.objects.filter(slug__endswith="-bench")
+    assert seeded.count() == 3
+    articles = ArticlePage.objects.filter(path__startswith=seeded.first().path[:-4])
+    assert NewsPage.objects.count() == 4
+    assert SearchDocument.objects.filter(page__in=articles).count() >= 2
+    assert SearchDocument.objects.count() == 3 + 6 + 4  # issues, articles, news
+    title = NewsPage.objects.first().title.split()[0]
+    assert _found(title), title
+    with pytest.raises(CommandError):
+        # A second run on the same magazine is refused.
+        call_command(
+            "publishing_bench_seed", "--issues=1", "--news=0", "--any-database", stdout=out
+        )

@@ -1,16 +1,18 @@
 """The wall lifts by itself: the periodic job records newly opened articles and tells followers."""
 
 import datetime as dt
+from smtplib import SMTPRecipientsRefused
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from ocim.accounts.tests.factories import UserFactory
 from ocim.core.models import AuditLogEntry
 from ocim.core.scheduler import periodic_registry
-from ocim.publishing.models import MagazineFollow, WallLift
-from ocim.publishing.services import wall_lift_run
+from ocim.publishing.models import MagazineFollow, WallDigest, WallDigestDelivery, WallLift
+from ocim.publishing.services import wall_digest_send, wall_lift_run
 
 from . import builders
 
@@ -127,3 +129,79 @@ def test_the_digest_is_in_the_followers_language(magazine, django_capture_on_com
     with translation.override("en"):
         expected = translation.gettext(msgid) % {"title": magazine.title}
     assert mail.outbox[0].subject == expected
+
+
+class FailingFor:
+    """An e-mail backend (the provider boundary) that refuses the addresses in ``FAILING``."""
+
+    FAILING: set[str] = set()
+
+
+class _Backend(locmem.EmailBackend):
+    def send_messages(self, messages):
+        for message in messages:
+            if set(message.to) & FailingFor.FAILING:
+                raise SMTPRecipientsRefused({message.to[0]: (550, b"mailbox unavailable")})
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def flaky_mail(settings):
+    settings.EMAIL_BACKEND = f"{__name__}._Backend"
+    yield FailingFor.FAILING
+    FailingFor.FAILING.clear()
+
+
+def test_a_digest_sent_again_after_a_failure_reaches_each_follower_once(
+    magazine, flaky_mail, django_capture_on_commit_callbacks
+):
+    followers = [UserFactory(preferred_language="fr") for _ in range(3)]
+    for user in followers:
+        MagazineFollow.objects.create(magazine=magazine, user=user)
+    issue = builders.issue(magazine, number=180, publication_date=dt.date(2025, 1, 15))
+    builders.article(issue, title="Ouvert aujourd'hui")
+    flaky_mail.add(followers[1].email)
+
+    def recipients():
+        return sorted(address for message in mail.outbox for address in message.to)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert wall_lift_run(now=_at(TODAY)) == 1
+    assert recipients() == sorted([followers[0].email, followers[2].email])
+    digest = WallDigest.objects.get()
+    assert digest.completed_at is None  # someone is still missing it
+
+    # The next hourly run queues the digest again: still failing for the second follower,
+    # and the others are not mailed again.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert wall_lift_run(now=_at(TODAY) + dt.timedelta(hours=1)) == 0
+    assert recipients() == sorted([followers[0].email, followers[2].email])
+
+    # The mailbox works again: the second follower gets it, and only them.
+    flaky_mail.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        wall_lift_run(now=_at(TODAY) + dt.timedelta(hours=2))
+    assert recipients() == sorted(user.email for user in followers)
+    digest.refresh_from_db()
+    assert digest.completed_at is not None
+    assert WallDigestDelivery.objects.filter(digest=digest).count() == 3
+
+    # Sent once to everyone: neither a later run nor the task run by hand sends it again.
+    with django_capture_on_commit_callbacks(execute=True):
+        wall_lift_run(now=_at(TODAY) + dt.timedelta(hours=3))
+    assert wall_digest_send(digest_id=digest.pk) == 0
+    assert len(mail.outbox) == 3
+
+
+def test_two_sendings_of_one_digest_mail_each_follower_once(
+    magazine, follower, django_capture_on_commit_callbacks
+):
+    issue = builders.issue(magazine, number=180, publication_date=dt.date(2025, 1, 15))
+    builders.article(issue)
+    with django_capture_on_commit_callbacks(execute=False):
+        wall_lift_run(now=_at(TODAY))
+    digest = WallDigest.objects.get()
+    # The task queued twice (a retry while the first was still waiting in the queue).
+    assert wall_digest_send(digest_id=digest.pk) == 1
+    assert wall_digest_send(digest_id=digest.pk) == 0
+    assert [message.to for message in mail.outbox] == [[follower.email]]

@@ -10,7 +10,9 @@ article whose issue is not live keeps the approved revision (``PendingArticleRel
 leaves the article not live (Wagtail would serve a live article under an unpublished issue).
 Publishing the issue, by any path (admin, workflow, scheduled publishing), publishes those
 articles in the same database transaction, provided the approved revision is still their latest
-one; articles still in review, or edited since their approval, stay unpublished.
+one; articles still in review, or edited since their approval, stay unpublished. Unpublishing an
+issue, by any path, takes its live articles out with it; they are kept for the issue and come
+back when it is published again (``issue_articles_withdraw``).
 """
 
 from __future__ import annotations
@@ -275,6 +277,55 @@ def issue_publish_with_articles(*, issue: IssuePage, user=None) -> list[ArticleP
     with publishing_user(user):
         revision.publish(user=user)
     return list(ArticlePage.objects.live().filter(pk__in=waiting).order_by("path"))
+
+
+# --- Withdrawing an issue -------------------------------------------------------------------------
+
+
+def issue_articles_withdraw(*, issue: IssuePage, user=None) -> list[ArticlePage]:
+    """Take the live articles of ``issue``, which has just stopped being live, out of the site
+    with it; in the caller's transaction (one is opened when there is none). Called whenever an
+    issue is unpublished, by any path: the admin (with or without its subpages), its expiry
+    date (scheduled unpublishing), the bulk action, code.
+
+    Rule: an article is part of its issue and is public only while the issue is. Each live
+    article is unpublished, and the revision that was live is kept for the issue
+    (``PendingArticleRelease``), so publishing the issue again brings it back as it was
+    (``issue_articles_release``), unless it is edited meanwhile: the new version then waits
+    for the editors, as any change does. An article without any revision (written in bulk)
+    gets one from its live state first.
+
+    Audit: ``publishing.article.withdrawn_with_issue`` per article. Returns the articles."""
+    withdrawn: list[ArticlePage] = []
+    with transaction.atomic():
+        for article in ArticlePage.objects.child_of(issue).live():
+            revision = article.live_revision or article.save_revision(
+                user=user, log_action=False, clean=False
+            )
+            PendingArticleRelease.objects.update_or_create(
+                article=article, defaults={"revision": revision, "approved_at": timezone.now()}
+            )
+            article.unpublish(user=user)
+            withdrawn.append(article)
+        if withdrawn:
+            audit_log_many(
+                [
+                    audit_entry(
+                        action="publishing.article.withdrawn_with_issue",
+                        actor=user,
+                        obj=article,
+                        data={"issue": issue.pk},
+                    )
+                    for article in withdrawn
+                ]
+            )
+    return withdrawn
+
+
+def on_issue_unpublished(*, issue: IssuePage) -> None:
+    """Receiver of Wagtail's ``page_unpublished`` for issues."""
+    if not IssuePage.objects.filter(pk=issue.pk, live=True).exists():
+        issue_articles_withdraw(issue=issue, user=_publishing_user.get())
 
 
 def on_issue_published(*, issue: IssuePage) -> None:

@@ -93,7 +93,7 @@ def full_texts_fetch(fetch_ids: list[int], *, threads: int | None = None) -> dic
     rows = FullTextFetch.objects.filter(pk__in=fetch_ids).values_list("pk", "host")
     outcomes = runner.run_groups(
         _by_host(list(rows)).values(),
-        lambda pk: full_text_fetch(fetch_id=pk, host_wait=5.0),
+        lambda pk, _taken: full_text_fetch(fetch_id=pk, host_wait=5.0),
         release=lambda ids: FullTextFetch.objects.filter(pk__in=ids).update(enqueued_at=None),
         threads=threads,
     )
@@ -137,7 +137,7 @@ def _read(row: FullTextFetch, token: str, *, host_wait: float) -> str:
         return _defer(row, token, host.blocked_until)
     host_token = hosts.lease_claim_waiting(host, seconds=host_lease_seconds(), max_wait=host_wait)
     if host_token is None:
-        wait = max(HOST_BUSY_DELAY, hosts.lease_holder_remaining(host))
+        wait = max(1.0, hosts.busy_wait(host, in_flight_wait=HOST_BUSY_DELAY))
         return _defer(row, token, timezone.now() + timedelta(seconds=jittered(wait)))
     crawl_delay = 0.0
     result = None

@@ -52,6 +52,8 @@ ROBOTS_STALE_LIMIT = timedelta(days=30)
 ROBOTS_DEADLINE = 10.0
 # The longest crawl delay honoured; sites asking for more still get one request at a time.
 MAX_CRAWL_DELAY = 30.0
+# How often a worker that waits for another worker's request looks again.
+IN_FLIGHT_POLL = 0.25
 # Refusals that concern the address itself, not robots.txt: they are the source's own error.
 _ADDRESS_REFUSALS = (InvalidURL, UnsupportedScheme, ForbiddenAddress)
 
@@ -104,20 +106,28 @@ def lease_claim(host: Host, *, seconds: float, now: datetime | None = None) -> s
     return token if claimed else None
 
 
-def lease_claim_waiting(host: Host, *, seconds: float, max_wait: float) -> str | None:
+def lease_claim_waiting(
+    host: Host, *, seconds: float, max_wait: float, in_flight_wait: float = 0.0
+) -> str | None:
     """Like :func:`lease_claim`, but waits up to ``max_wait`` seconds when the host is only
-    resting (crawl delay after a request, no request in flight). A host with a request in
-    flight is never waited for: the caller defers its work."""
-    deadline = time.monotonic() + max_wait
+    resting (crawl delay after a request, no request in flight), and up to ``in_flight_wait``
+    seconds for another worker's request in flight (0 by default: the caller defers its work
+    rather than hold a thread that has other work)."""
+    started = time.monotonic()
     while True:
         token = lease_claim(host, seconds=seconds)
         if token is not None:
             return token
         row = Host.objects.filter(pk=host.pk).values("lease_until", "lease_token").first()
-        if row is None or row["lease_token"] or row["lease_until"] is None:
-            return None
+        if row is None or row["lease_until"] is None:
+            continue  # released meanwhile: claim again
+        left = (max_wait if not row["lease_token"] else in_flight_wait) - (
+            time.monotonic() - started
+        )
         wait = (row["lease_until"] - timezone.now()).total_seconds()
-        if wait > deadline - time.monotonic():
+        if row["lease_token"]:
+            wait = min(wait, IN_FLIGHT_POLL)  # the request may end long before its lease
+        if left <= 0 or wait > left:
             return None
         time.sleep(max(0.0, wait) + 0.01)
 
@@ -132,12 +142,15 @@ def lease_release(host: Host, token: str, *, rest_seconds: float = 0.0) -> None:
     )
 
 
-def lease_holder_remaining(host: Host) -> float:
-    """Seconds until the host's current lease ends (0 when free)."""
-    row = Host.objects.filter(pk=host.pk).values("lease_until").first()
+def busy_wait(host: Host, *, in_flight_wait: float) -> float:
+    """How long to put work for ``host`` aside: the rest of a crawl delay, or
+    ``in_flight_wait`` while another worker's request is in flight (its lease only bounds it
+    from above: it ends when the request does)."""
+    row = Host.objects.filter(pk=host.pk).values("lease_until", "lease_token").first()
     if not row or row["lease_until"] is None:
         return 0.0
-    return max(0.0, (row["lease_until"] - timezone.now()).total_seconds())
+    remaining = max(0.0, (row["lease_until"] - timezone.now()).total_seconds())
+    return min(remaining, in_flight_wait) if row["lease_token"] else remaining
 
 
 def block(host: Host, until: datetime) -> None:
@@ -219,6 +232,7 @@ def _robots_refresh(host: Host, *, scheme: str, now: datetime) -> FetchError | N
     status = None
     text = None
     failure = None
+    blocked_until = None
     try:
         result = safe_fetch(
             url,
@@ -230,7 +244,7 @@ def _robots_refresh(host: Host, *, scheme: str, now: datetime) -> FetchError | N
         if 200 <= status < 300:
             text = result.content.decode("utf-8", errors="replace").replace("\x00", "")
         if status == 429:
-            block_from_response(host, result, now=now)
+            blocked_until = block_from_response(host, result, now=now)
         if 300 <= status < 400:
             status = 404  # a redirect without a usable Location: "unavailable", no rules
     except _ADDRESS_REFUSALS as error:
@@ -243,7 +257,10 @@ def _robots_refresh(host: Host, *, scheme: str, now: datetime) -> FetchError | N
         logger.info("robots.txt of %s could not be read: %s", host.name, error)
         failure = error
     definite = status is not None and status < 500 and status != 429
-    fields = {"robots_expires_at": now + (ROBOTS_TTL if definite else ROBOTS_RETRY)}
+    expires = now + (ROBOTS_TTL if definite else ROBOTS_RETRY)
+    if blocked_until is not None:
+        expires = blocked_until  # asked to wait: read it again as soon as we may
+    fields = {"robots_expires_at": expires}
     keep_copy = (
         not definite
         and host.robots_status is not None

@@ -51,15 +51,16 @@ def batch_size() -> int:
 
 def run_groups(
     groups: Iterable[list[T]],
-    work: Callable[[T], R],
+    work: Callable[[T, bool], R],
     *,
     release: Callable[[list[T]], None],
     refill: Callable[[int], list[list[T]]] | None = None,
     threads: int | None = None,
     budget_seconds: float = DEFAULT_BUDGET_SECONDS,
 ) -> list[R]:
-    """Run ``work`` on every entry, the entries of a group in order on one thread, the groups
-    on up to ``threads`` threads (largest groups first). Entries not started when the budget
+    """Run ``work(entry, taken)`` on every entry, the entries of a group in order on one
+    thread, the groups on up to ``threads`` threads (largest groups first); ``taken`` is true
+    for entries that came from ``refill``. Entries not started when the budget
     runs out are handed to ``release`` instead. An exception of ``work`` is logged and the
     thread goes on with the next entry.
 
@@ -75,13 +76,13 @@ def run_groups(
     lock = threading.Lock()
     originals_left = len(ordered)
 
-    def run_group(group: list[T]) -> None:
+    def run_group(group: list[T], taken: bool = False) -> None:
         for index, entry in enumerate(group):
             if time.monotonic() >= stop_at:
                 release(group[index:])
                 return
             try:
-                outcome = work(entry)
+                outcome = work(entry, taken)
             except Exception:
                 logger.exception("Fetch work on %r failed.", entry)
                 continue
@@ -122,7 +123,7 @@ def run_groups(
             while (taken := next_group()) is not None:
                 group, original = taken
                 try:
-                    run_group(group)
+                    run_group(group, not original)
                 finally:
                     if original:
                         with lock:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocim.core.audit import audit_log
 from ocim.core.errors import ApplicationError
-from ocim.watch.models import FetchLog, Source, SourceState
+from ocim.watch.models import FetchLog, Host, Source, SourceState
 
 from . import hosts, runner
 from .errors import SourceStateError
@@ -82,7 +82,13 @@ def sources_fetch(source_ids: list[int], *, threads: int | None = None) -> dict[
 
     results = runner.run_groups(
         _by_host(rows).values(),
-        lambda pk: source_fetch(source_id=pk, host_wait=HOST_WAIT_SECONDS),
+        lambda pk, taken: source_fetch(
+            source_id=pk,
+            host_wait=HOST_WAIT_SECONDS,
+            # A source taken by an idle thread may collide with another task's request to its
+            # host: that thread has nothing better to do than wait a little for it.
+            in_flight_wait=HOST_WAIT_SECONDS if taken else 0.0,
+        ),
         release=release,
         refill=_claim_due,
         threads=threads,
@@ -183,6 +189,9 @@ def _claim_due(limit: int) -> list[list[int]]:
     server: the most overdue ones, grouped by host, whether or not a queued task holds them
     (that task will find them read and skip them)."""
     now = timezone.now()
+    # Hosts with a request in flight (or resting after one): their sources would only be
+    # deferred, so they are left to their own tasks.
+    busy = set(Host.objects.filter(lease_until__gt=now).values_list("name", flat=True))
     with transaction.atomic():
         due = (
             Source.objects.filter(state=SourceState.ACTIVE)
@@ -191,7 +200,9 @@ def _claim_due(limit: int) -> list[list[int]]:
             .order_by(F("next_fetch_at").asc(nulls_first=True), "pk")
             .select_for_update(skip_locked=True)
         )
-        rows = list(due.values_list("pk", "url")[:limit])
+        candidates = due.values_list("pk", "url")[: limit * 4 + len(busy)]
+        rows = [(pk, url) for pk, url in candidates if hosts.host_key_for(url) not in busy]
+        rows = rows[:limit]
         if rows:
             Source.objects.filter(pk__in=[pk for pk, _url in rows]).update(enqueued_at=now)
     return list(_by_host(rows).values())

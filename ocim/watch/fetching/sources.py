@@ -5,7 +5,8 @@
 1. claim the source's lease (conditional UPDATE: active, due, not leased) — whatever the number
    of workers and machines, one of them reads a given source at a time;
 2. check the host: held by ``Retry-After`` → deferred to then; another worker's request in
-   flight → deferred by a minute (never waited for: the worker goes on with other sources);
+   flight → deferred by a few seconds (never waited for: the worker goes on with other
+   sources, and takes this one back once the host is free);
 3. holding the host's lease: robots.txt (cached), then the request with the stored ETag and
    Last-Modified, through the SSRF-safe fetch helper (limits: 10 MiB, 30 s, 5 redirects);
 4. release the host (kept for the crawl delay robots.txt asks, capped);
@@ -51,8 +52,10 @@ logger = logging.getLogger(__name__)
 # Long enough for robots.txt, the request and the processing of a 10 MiB body; only a crashed
 # worker lets it run out (then another worker may read the source).
 SOURCE_LEASE = timedelta(minutes=10)
-# When another worker's request to the host is in flight, the source is tried again after this.
-HOST_BUSY_DELAY = 60.0
+# When another worker's request to the host is in flight, the source is due again after this:
+# a fetch task still running takes it as soon as the host is free (tasks never take sources of
+# a busy host), else the next sweep does.
+HOST_BUSY_DELAY = 5.0
 DEFAULT_SUSPEND_AFTER = 10
 
 FEED_ACCEPT = (
@@ -89,15 +92,20 @@ def host_lease_seconds() -> float:
     return fetch_deadline() + hosts.ROBOTS_DEADLINE + 15.0
 
 
-def source_fetch(*, source_id: int, host_wait: float = 0.0) -> SourceFetchResult:
+def source_fetch(
+    *, source_id: int, host_wait: float = 0.0, in_flight_wait: float = 0.0
+) -> SourceFetchResult:
     """Read source ``source_id`` if it is active, due and not being read elsewhere.
 
     ``host_wait``: how long to wait for a host that is resting after a request (crawl delay) —
-    a fetch task reading several sources of one host passes a few seconds; a host with a
-    request in flight is never waited for. Side effects: requests to the source's host, the
-    source's health record and fetch-log entry, items stored by the processing pipeline,
-    full-text reads queued for a flagged source's new items, an audit entry when the source is
-    suspended. Never raises for a source's failure: the failure is recorded.
+    a fetch task reading several sources of one host passes a few seconds.
+    ``in_flight_wait``: how long to wait for another worker's request to the host (0: the
+    source is deferred at once; a thread with nothing else to do waits a little).
+
+    Side effects: requests to the source's host, the source's health record and fetch-log
+    entry, items stored by the processing pipeline, full-text reads queued for a flagged
+    source's new items, an audit entry when the source is suspended. Never raises for a
+    source's failure: the failure is recorded.
     """
     now = timezone.now()
     token = uuid.uuid4().hex
@@ -114,7 +122,7 @@ def source_fetch(*, source_id: int, host_wait: float = 0.0) -> SourceFetchResult
         ).update(enqueued_at=None)
         return SourceFetchResult(source_id=source_id, outcome="skipped")
     try:
-        return _Fetch(source_id, token, host_wait=host_wait).run()
+        return _Fetch(source_id, token, host_wait=host_wait, in_flight_wait=in_flight_wait).run()
     except Exception:
         # A bug must not leave the source leased or the worker dead: record it and go on.
         logger.exception("Reading source %s failed unexpectedly.", source_id)
@@ -129,10 +137,11 @@ def source_fetch(*, source_id: int, host_wait: float = 0.0) -> SourceFetchResult
 class _Fetch:
     """One read of one claimed source (the steps of the module docstring)."""
 
-    def __init__(self, source_id: int, token: str, *, host_wait: float):
+    def __init__(self, source_id: int, token: str, *, host_wait: float, in_flight_wait=0.0):
         self.source_id = source_id
         self.token = token
         self.host_wait = host_wait
+        self.in_flight_wait = in_flight_wait
         self.source: Source | None = None
         self.started_at = timezone.now()
         self.started = time.monotonic()
@@ -151,10 +160,13 @@ class _Fetch:
         if host.blocked_until and host.blocked_until > timezone.now():
             return self.defer(host.blocked_until)
         host_token = hosts.lease_claim_waiting(
-            host, seconds=host_lease_seconds(), max_wait=self.host_wait
+            host,
+            seconds=host_lease_seconds(),
+            max_wait=self.host_wait,
+            in_flight_wait=self.in_flight_wait,
         )
         if host_token is None:
-            wait = max(HOST_BUSY_DELAY, hosts.lease_holder_remaining(host))
+            wait = max(1.0, hosts.busy_wait(host, in_flight_wait=HOST_BUSY_DELAY))
             return self.defer(timezone.now() + timedelta(seconds=jittered(wait)))
         crawl_delay = 0.0
         try:

@@ -141,3 +141,17 @@ def test_the_export_is_opml_2_read_back_to_the_same_sources():
     assert feeds["https://journal.exemple.fr/atom?a=1&b=2"].title == "Le Journal & Cie"
     # A name with a slash stays whole as the folder; the attribute keeps the others.
     assert feeds["https://art.exemple.fr/feed"].categories == ("Arts/Lettres", "Musées")
+
+
+def test_control_characters_never_break_the_export():
+    data = opml_write(
+        [
+            OpmlSource(
+                title="Bulletin\x01 du muséum\x0b", url="https://e.fr/rss", categories=("A\x02",)
+            )
+        ],
+        title="Veille\x00",
+        created_at=dt.datetime(2026, 12, 7, tzinfo=dt.UTC),
+    )
+    feed = opml_read(data).feeds[0]
+    assert (feed.title, feed.categories) == ("Bulletin du muséum", ("A",))

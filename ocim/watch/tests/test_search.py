@@ -149,3 +149,15 @@ def test_the_rebuild_indexes_every_item(items):
     assert found("herbier") == set()
     assert items_index_rebuild() == len(items)
     assert items["herbier"].title in found("herbier")
+
+
+def test_the_rebuild_command_reports_the_items_indexed(items):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ItemSearchIndex.objects.all().delete()
+    out = StringIO()
+    call_command("watch_search_rebuild", stdout=out)
+    assert out.getvalue().strip() == f"{len(items)} items indexed."
+    assert items["musees"].title in found("musée")

@@ -9,9 +9,11 @@ counts of treebeard are computed here, the ``wagtailcore_page`` rows are inserte
 (their ids returned), then the rows of the specific tables (multi-table inheritance) and of the
 related tables (authors, abstracts, tags). The pages are live, without revisions (nobody edits
 them), and added to the search indexes: the site search's (Wagtail) in batches, the
-publishing search's through its own indexing service, one page at a time (the rules of what is
-indexed live there), which takes most of the time at full size. Texts are invented from a
-seeded random generator: every run builds the same content.
+publishing search's through its own indexing service in bulk (the rules of what is indexed
+live there). Texts are drawn from ``ocim.publishing.management.bench_corpus`` (ranked French and
+English vocabularies with Zipf's word frequencies and topical documents, so searches match as
+many documents as they would in real writing) by a seeded random generator: every run builds
+the same content.
 
 Only for benchmarks: it refuses a database whose name does not contain "bench" or "test"
 unless ``--any-database`` is given, and a second run on the same magazine (``--issues`` would
@@ -35,6 +37,8 @@ from wagtail.models import Page
 
 from ocim.core.models import Concept, HomePage
 from ocim.core.shell import shell_invalidate
+from ocim.publishing.management import bench_corpus as corpus
+from ocim.publishing.management.bench_corpus import ENGLISH, FRENCH
 from ocim.publishing.models import (
     ArticleAbstract,
     ArticleAuthor,
@@ -54,17 +58,6 @@ from ocim.publishing.models import (
 BATCH = 2000
 SEED_MARK = "bench"  # slugs of seeded issues: numero-<n>-bench
 
-_WORDS = (
-    "musée collection patrimoine médiation public exposition réserve conservation inventaire "
-    "restauration numérisation territoire réseau professionnel culture scientifique technique "
-    "industrielle recherche objet archive herbier minéral spécimen vitrine éclairage climat "
-    "humidité régie prêt dépôt acquisition documentation récolement valorisation visiteur "
-    "accessibilité handicap école atelier enquête étude indicateur fréquentation budget équipe "
-    "formation métier compétence partenariat université laboratoire association bénévole "
-    "programmation saison itinérance chantier transition écologique sobriété énergie matériau "
-    "démontage scénographie cartel audioguide application participation habitant mémoire"
-)
-WORDS = _WORDS.split()
 _FIRST_NAMES = (
     "Claire Karim Sophie Julien Amina Thomas Léa Hugo Inès Lucas Manon Nathan Chloé Yanis Emma "
     "Paul Sarah Louis Camille Arthur Zoé Mehdi Alice Gabriel Jeanne Noé Lina Victor Rose Adam"
@@ -86,31 +79,22 @@ NEWS_CATEGORIES = [
 TAGS = ["médiation", "collections", "numérique", "territoires", "recherche", "publics"]
 
 
-def sentence(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
-    return text[0].upper() + text[1:] + "."
-
-
-def paragraph(rng: random.Random) -> str:
-    return " ".join(sentence(rng, rng.randint(9, 18)) for _ in range(rng.randint(4, 7)))
-
-
-def body_blocks(rng: random.Random, paragraphs: int) -> list[dict]:
-    """StreamField raw data: paragraphs with a heading every few of them."""
+def body_blocks(rng: random.Random, paragraphs: int, themes: list[str]) -> list[dict]:
+    """StreamField raw data: French paragraphs on ``themes`` with a heading every few."""
     blocks = []
     for number in range(paragraphs):
         if number and number % 3 == 0:
             blocks.append(
                 {
                     "type": "heading",
-                    "value": {"text": sentence(rng, 4)[:-1], "level": "h2"},
+                    "value": {"text": corpus.title(rng, FRENCH, themes, 4), "level": "h2"},
                     "id": str(uuid.UUID(int=rng.getrandbits(128))),
                 }
             )
         blocks.append(
             {
                 "type": "paragraph",
-                "value": f"<p>{paragraph(rng)}</p>",
+                "value": f"<p>{corpus.paragraph(rng, FRENCH, themes)}</p>",
                 "id": str(uuid.UUID(int=rng.getrandbits(128))),
             }
         )
@@ -235,6 +219,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"publishing search index: {count} documents in {time.monotonic() - began:.0f} s"
             )
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # What autovacuum does a little later on a live database: the planner's statistics
+            # (the search's estimates depend on them) and the visibility map.
+            began = time.monotonic()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            self.stdout.write(f"VACUUM ANALYZE in {time.monotonic() - began:.0f} s")
         shell_invalidate()  # the cached shell and pages knew none of this
 
     # --- Content --------------------------------------------------------------------------
@@ -261,6 +252,8 @@ class Command(BaseCommand):
         today = timezone.localdate()
         issue_tree = TreeAllocator(magazine)
         issues = []
+        # Each issue is built around a dossier on one theme; its dossier articles share it.
+        issue_themes: dict[int, list[str]] = {}
         for position in range(count):
             # Newest first: one issue a week back from last week (the most recent year is
             # behind a 12-month moving wall).
@@ -268,6 +261,7 @@ class Command(BaseCommand):
             published = today - dt.timedelta(days=7 * (position + 1))
             when = timezone.make_aware(dt.datetime.combine(published, dt.time(9)))
             slug = f"numero-{number}-{SEED_MARK}"
+            themes = issue_themes[number] = corpus.themes_for(rng, FRENCH)[:1]
             issues.append(
                 IssuePage(
                     **page_common(
@@ -282,11 +276,11 @@ class Command(BaseCommand):
                     )
                     | {"numchild": per_issue},
                     number=number,
-                    dossier_title=sentence(rng, 5)[:-1],
+                    dossier_title=corpus.title(rng, FRENCH, themes, 5),
                     guest_editors=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                     period_label=published.strftime("%m/%Y"),
                     publication_date=published,
-                    editorial=f"<p>{paragraph(rng)}</p>",
+                    editorial=f"<p>{corpus.paragraph(rng, FRENCH, themes)}</p>",
                     editorial_signatory="Rédaction de la Lettre",
                     editorial_signatory_role="Rédactrice en chef",
                 )
@@ -295,30 +289,42 @@ class Command(BaseCommand):
         issue_tree.save_numchild()
 
         articles, authors, abstracts = [], [], []
+        article_themes: dict[str, list[str]] = {}  # by path
         for issue in issues:
             embargoed = issue.publication_date > today - dt.timedelta(days=366)
             first_page = 3
             for position in range(per_issue):
-                title = sentence(rng, rng.randint(5, 10))[:-1]
+                rubric = rubrics[position % len(rubrics)] if rubrics else None
+                if rubric is not None and rubric.pk == rubrics[0].pk:
+                    themes = issue_themes[issue.number]  # a dossier article
+                else:
+                    themes = corpus.themes_for(rng, FRENCH)
+                path = Page._get_path(issue.path, issue.depth + 1, position + 1)
+                article_themes[path] = themes
+                title = corpus.title(rng, FRENCH, themes, rng.randint(4, 9))
                 length = rng.randint(2, 8)
                 slug = f"{slugify(title)[:60].rstrip('-')}-{position + 1}"
                 article = ArticlePage(
                     **page_common(
                         title=title,
                         slug=slug,
-                        path=Page._get_path(issue.path, issue.depth + 1, position + 1),
+                        path=path,
                         depth=issue.depth + 1,
                         parent_url_path=issue.url_path,
                         content_type=article_type,
                         locale_id=magazine.locale_id,
                         when=issue.first_published_at,
                     ),
-                    translated_title=sentence(rng, 6)[:-1],
-                    rubric_id=rubrics[position % len(rubrics)].pk if rubrics else None,
+                    translated_title=corpus.title(
+                        rng, ENGLISH, corpus.themes_for(rng, ENGLISH), rng.randint(4, 8)
+                    ),
+                    rubric_id=rubric.pk if rubric else None,
                     first_page=first_page,
                     last_page=first_page + length - 1,
-                    free_keywords=", ".join(rng.sample(WORDS, 4)),
-                    body=body_blocks(rng, rng.randint(5, 9)),
+                    free_keywords=", ".join(
+                        dict.fromkeys(FRENCH.theme_word(rng, rng.choice(themes)) for _ in range(4))
+                    ),
+                    body=body_blocks(rng, rng.randint(5, 9), themes),
                     open_early=embargoed and position == 0,
                 )
                 first_page += length
@@ -327,14 +333,21 @@ class Command(BaseCommand):
         for article in articles:
             for order, person in enumerate(rng.sample(people, rng.randint(1, 3))):
                 authors.append(ArticleAuthor(page_id=article.pk, person=person, sort_order=order))
+            themes = article_themes[article.path]
             abstracts.append(
                 ArticleAbstract(
-                    page_id=article.pk, language="fr", text=paragraph(rng), sort_order=0
+                    page_id=article.pk,
+                    language="fr",
+                    text=corpus.paragraph(rng, FRENCH, themes),
+                    sort_order=0,
                 )
             )
             abstracts.append(
                 ArticleAbstract(
-                    page_id=article.pk, language="en", text=paragraph(rng), sort_order=1
+                    page_id=article.pk,
+                    language="en",
+                    text=corpus.paragraph(rng, ENGLISH, corpus.themes_for(rng, ENGLISH)),
+                    sort_order=1,
                 )
             )
         ArticleAuthor.objects.bulk_create(authors, batch_size=BATCH)
@@ -378,7 +391,8 @@ class Command(BaseCommand):
         news = []
         for position in range(count):
             day = today - dt.timedelta(days=position // 3)
-            title = sentence(rng, rng.randint(5, 9))[:-1]
+            themes = corpus.themes_for(rng, FRENCH)
+            title = corpus.title(rng, FRENCH, themes, rng.randint(4, 9))
             slug = f"{slugify(title)[:60].rstrip('-')}-{position + 1}"
             news.append(
                 NewsPage(
@@ -395,8 +409,8 @@ class Command(BaseCommand):
                     kind=NewsKind.ARTICLE if position % 4 == 0 else NewsKind.NEWS,
                     date=day,
                     category_id=rng.choice(categories).pk,
-                    lead=sentence(rng, 20),
-                    body=body_blocks(rng, rng.randint(2, 4)),
+                    lead=corpus.sentence(rng, FRENCH, themes, 20),
+                    body=body_blocks(rng, rng.randint(2, 4), themes),
                 )
             )
         insert_pages(NewsPage, news)
@@ -418,24 +432,17 @@ class Command(BaseCommand):
     # --- Search indexes ---------------------------------------------------------------------
 
     def _publishing_index(self, magazine, home) -> int:
-        """The publishing search's own documents, written by its indexing service one page at a
-        time (the rule of what is indexed lives there); none when that search is absent."""
-        try:
-            from ocim.publishing.search.indexing import search_document_update
-        except ImportError:
-            return 0
-        pages = Page.objects.filter(
-            path__startswith=home.path,
-            content_type__in=[
-                ContentType.objects.get_for_model(model)
-                for model in (IssuePage, ArticlePage, NewsPage)
-            ],
+        """The publishing search's own documents, written by its indexing service in bulk (the
+        rule of what is indexed lives there)."""
+        from ocim.publishing.search.indexing import INDEXED_TYPES, search_documents_update
+
+        page_ids = (
+            Page.objects.filter(path__startswith=home.path)
+            .type(*INDEXED_TYPES)
+            .order_by("path")
+            .values_list("pk", flat=True)
         )
-        count = 0
-        for page in pages.iterator(chunk_size=BATCH):
-            if search_document_update(page=page) is not None:
-                count += 1
-        return count
+        return search_documents_update(page_ids=list(page_ids))
 
     def _index(self, articles, news) -> None:
         from wagtail.search.backends import get_search_backend

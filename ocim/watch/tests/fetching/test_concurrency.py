@@ -133,3 +133,38 @@ def test_a_hanging_source_ends_at_its_deadline_while_its_task_reads_the_others(
         log = FetchLog.objects.get(source=other)
         assert log.outcome == "content"
         assert log.started_at < hanging_end
+
+
+def test_a_thread_with_nothing_else_to_do_waits_for_a_request_in_flight(
+    loopback_server, pipeline_spy
+):
+    from ocim.watch.models import Host
+
+    loopback_server.reply(
+        "/flux.xml", Reply(200, {"Content-Type": "application/rss+xml"}, b"<rss/>")
+    )
+    source = make_source(loopback_server.url("/flux.xml"))
+    host = Host.objects.create(
+        name=f"127.0.0.1:{loopback_server.port}",
+        lease_until=timezone.now() + timedelta(seconds=40),
+        lease_token="another-worker",
+    )
+
+    def request_ends():
+        Host.objects.filter(pk=host.pk).update(lease_until=None, lease_token="")
+        connections.close_all()
+
+    timer = threading.Timer(0.5, request_ends)
+    timer.start()
+    started = time.monotonic()
+    result = source_fetch(source_id=source.pk, in_flight_wait=5)
+    timer.join()
+
+    assert result.outcome == "content"
+    assert 0.5 <= time.monotonic() - started < 3
+    # Without the wait, the same situation defers the source.
+    Host.objects.filter(pk=host.pk).update(
+        lease_until=timezone.now() + timedelta(seconds=40), lease_token="another-worker"
+    )
+    Source.objects.filter(pk=source.pk).update(next_fetch_at=timezone.now())
+    assert source_fetch(source_id=source.pk).outcome == "deferred"

@@ -265,3 +265,21 @@ def test_a_short_crawl_delay_is_waited_for_by_the_same_worker(loopback_server, p
     fetch(first)
     assert source_fetch(source_id=second.pk, host_wait=5).outcome == "content"
     assert len(loopback_server.requests_to("/b.xml")) == 1
+
+
+@pytest.mark.django_db
+def test_a_robots_txt_answering_429_holds_the_site_and_is_read_again_after(
+    loopback_server, pipeline_spy
+):
+    loopback_server.reply("/robots.txt", Reply(429, {"Retry-After": "600"}))
+    loopback_server.reply("/flux.xml", FEED)
+    source = make_source(loopback_server.url("/flux.xml"))
+
+    result = fetch(source)
+
+    assert result.outcome == "deferred"
+    assert loopback_server.requests_to("/flux.xml") == []
+    host = Host.objects.get()
+    assert host.robots_expires_at == host.blocked_until
+    assert source.next_fetch_at == host.blocked_until
+    assert source.consecutive_errors == 0

@@ -14,7 +14,7 @@ class Recorder:
         self.lock = threading.Lock()
         self.done = []  # (entry, thread name, finished at)
 
-    def __call__(self, entry):
+    def __call__(self, entry, taken=False):
         time.sleep(1.0 if entry in self.slow else self.pause)
         with self.lock:
             self.done.append((entry, threading.current_thread().name, time.monotonic()))
@@ -84,7 +84,7 @@ def test_entries_past_the_budget_are_released():
 
 
 def test_a_failing_entry_does_not_stop_its_group(caplog):
-    def work(entry):
+    def work(entry, taken):
         if entry == "bad":
             raise RuntimeError("boom")
         return entry

@@ -418,8 +418,9 @@ def test_a_host_with_a_request_in_flight_defers_the_source(loopback_server, pipe
 
     assert result.outcome == "deferred"
     assert loopback_server.requests == []
+    # Due again a few seconds later: a running fetch task takes it once the host is free.
     wait = (source.next_fetch_at - timezone.now()).total_seconds()
-    assert 50 < wait < 70
+    assert 3 < wait < 7
     assert (source.consecutive_errors, source.fetch_count, source.lease_token) == (0, 0, "")
     assert not FetchLog.objects.exists()
 

@@ -1,0 +1,372 @@
+"""The directory's facet counts on PostgreSQL, in one statement whatever the filters.
+
+Each facet is counted with every filter applied but its own. Where the actors come from
+depends on what the filters are:
+
+- **words to search**: the matches of the words, read once through the GIN index of the search
+  table (``ActorSearchIndex``, which holds a copy of each actor's filter columns, labels and
+  concepts) into a materialised set ``m``; every count is taken from ``m``;
+- **no words, but labels or concepts**: ``m`` is the actors carrying one of the chosen labels
+  or concepts, read from their narrow ``ActorFacets`` rows (GIN indexes on the lists); a
+  label facet without a concept filter (or the reverse) needs every actor, and is added up
+  from the cells below;
+- **no words, labels or concepts** (the unfiltered directory, or family, type, region,
+  department and status only): every count is added up from ``DirectoryCount``, the exact
+  counts of the facet cells that triggers keep (``migrations/0007``): a few thousand rows
+  instead of 100,000 actors and 400,000 links.
+
+Whichever the source, the cells (family, type, region, department, status → number of actors)
+are then summed once per facet without its own filter, the labels and the concepts with every
+filter but their own, all in the same statement.
+
+``directory_counts_compact`` adds up the rows the triggers leave (a periodic job);
+``directory_counts_rebuild`` recounts everything (after a restore, or to repair);
+``directory_counts_differences`` compares the cells with a recount (tests and checks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+from .filters import ActorFilters
+from .models_directory import ActorFacets, ActorSearchIndex, DirectoryCount
+from .search import actor_search_rank_sql, actor_search_tsquery_sql, query_words
+
+SCALARS = ("family", "type", "region", "department", "status")
+TABLE = DirectoryCount._meta.db_table
+CELL = "family_id, type_id, region_id, department_id, status"
+# Advisory lock key of the compaction (two at once would both add up the same rows).
+_COMPACT_LOCK = 0x0C1A_D1C7
+# Settings of the statements reading the GIN matches: a bitmap scan is forced (the planner
+# otherwise prices ``@@`` as cheap and reads every vector of a frequent word); groups are
+# hashed, never sorted (the planner cannot foresee how many rows pass ``&&`` on the set of
+# matches, and sorting them by text under the database's collation costs several times more);
+# JIT is off (a disabled plan node costs 10^10, which would compile the statement for
+# nothing); and the set of matches stays in memory.
+_MATCH_SETTINGS = (
+    ("enable_seqscan", "off"),
+    ("enable_indexscan", "off"),
+    ("enable_sort", "off"),
+    ("jit", "off"),
+    ("work_mem", "32MB"),
+)
+
+
+@dataclass
+class PgCounts:
+    total: int = 0
+    # {facet: {value: count}}: families and types by id, the others by code.
+    scalars: dict[str, dict] = field(default_factory=lambda: {name: {} for name in SCALARS})
+    labels: dict[int, int] = field(default_factory=dict)  # by label id
+    concepts: list[dict] = field(default_factory=list)  # id, slug, French and English labels
+    page: list[int] | None = None  # ids of the page asked for, when listed here
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The filters as the ids and codes the statement compares (unknown values dropped:
+    a filter whose values are all unknown matches nothing)."""
+
+    filters: ActorFilters
+    family_ids: list[int]
+    type_ids: list[int]
+    label_ids: list[int]
+    concept_ids: list[int]
+
+    def conditions(self, alias: str) -> dict[str, tuple[str, list, bool]]:
+        """{filter: (SQL on the columns of ``alias``, its value, chosen)}."""
+        f = self.filters
+        return {
+            "family": (f"{alias}.family_id = ANY(%s::bigint[])", self.family_ids, bool(f.families)),
+            "type": (f"{alias}.type_id = ANY(%s::bigint[])", self.type_ids, bool(f.types)),
+            "region": (f"{alias}.region_id = ANY(%s::text[])", list(f.regions), bool(f.regions)),
+            "department": (
+                f"{alias}.department_id = ANY(%s::text[])",
+                list(f.departments),
+                bool(f.departments),
+            ),
+            "status": (f"{alias}.status = ANY(%s::text[])", list(f.statuses), bool(f.statuses)),
+            "label": (f"{alias}.label_ids && %s::bigint[]", self.label_ids, bool(f.labels)),
+            "concept": (
+                f"{alias}.concept_ids && %s::bigint[]",
+                self.concept_ids,
+                bool(f.concepts),
+            ),
+        }
+
+    def where(self, alias: str, *names: str) -> tuple[str, list]:
+        conditions = self.conditions(alias)
+        parts, params = ["TRUE"], []
+        for name in names:
+            sql, value, chosen = conditions[name]
+            if chosen:
+                parts.append(sql)
+                params.append(value)
+        return " AND ".join(parts), params
+
+
+def postgres_counts(
+    chosen: Chosen, *, page_start: int | None = None, page_size: int = 20, listed_above: int = 0
+) -> PgCounts:
+    """The total and the facet counts of ``chosen.filters`` (see the module's docstring).
+
+    With ``page_start``, the same statement also lists the ids of the page starting there,
+    from the matches already read (the search index and the facets hold a copy of each name):
+    for a search, best first when at most ``listed_above`` actors match, else by name; for a
+    listing filtered by labels or concepts, by name. It is a top-N sort of the matches, whose
+    cost follows their number (walking the actors' name index until the page is full costs
+    what precedes the first matches in name order: most of the table for a word found in
+    names late in the alphabet). Otherwise ``page`` is None."""
+    filters = chosen.filters
+    words = bool(query_words(filters.q))
+    statement, params = [], []
+
+    if words or filters.labels or filters.concepts:
+        if words:
+            match_sql, match_params = actor_search_tsquery_sql(filters.q)
+            statement.append(
+                "WITH m AS MATERIALIZED (SELECT s.actor_id, s.name, s.family_id, s.type_id, "  # noqa: S608 - constants and placeholders only
+                "coalesce(s.region_id, '') AS region_id, coalesce(s.department_id, '') AS "
+                "department_id, s.status, s.label_ids, s.concept_ids "
+                f"FROM {ActorSearchIndex._meta.db_table} s WHERE s.vector @@ {match_sql}), "
+            )
+        else:
+            # The actors carrying a chosen label or concept: everything the counts below need
+            # (a label facet without a concept filter, or the reverse, is added up from the
+            # cells).
+            conditions = chosen.conditions("f")
+            parts = [conditions[name] for name in ("label", "concept") if conditions[name][2]]
+            match = " OR ".join(f"({sql})" for sql, _value, _chosen in parts)
+            match_params = [value for _sql, value, _chosen in parts]
+            statement.append(
+                "WITH m AS MATERIALIZED (SELECT f.actor_id, f.name, f.family_id, f.type_id, "  # noqa: S608 - constants and placeholders only
+                "f.region_id, f.department_id, f.status, f.label_ids, f.concept_ids "
+                f"FROM {ActorFacets._meta.db_table} f WHERE {match}), "
+            )
+        params += match_params
+        group_where, group_params = chosen.where("m", "label", "concept")
+        statement.append(
+            f"g AS MATERIALIZED (SELECT {CELL}, count(*) AS n FROM m WHERE {group_where} "  # noqa: S608 - constants and placeholders only
+            f"GROUP BY {CELL}) "
+        )
+        params += group_params
+    else:
+        statement.append(
+            f"WITH g AS MATERIALIZED (SELECT {CELL}, count AS n FROM {TABLE} "  # noqa: S608 - constants only
+            f"WHERE kind = {DirectoryCount.ACTORS}) "
+        )
+
+    # Each scalar facet without its own filter, and the total.
+    selects = []
+    for name in SCALARS:
+        others = [other for other in SCALARS if other != name]
+        where, where_params = chosen.where("g", *others)
+        column = f"g.{name}_id" if name != "status" else "g.status"
+        key, item = (
+            ("NULL::text", column) if name in ("family", "type") else (column, "NULL::bigint")
+        )
+        selects.append(
+            f"SELECT '{name}'::text, {key}, {item}, NULL::text, NULL::text, NULL::text, "  # noqa: S608 - constants and placeholders only
+            f"sum(g.n)::bigint FROM g WHERE {where} GROUP BY {column} HAVING sum(g.n) <> 0"
+        )
+        params += where_params
+    total_where, total_params = chosen.where("g", *SCALARS)
+    selects.append(
+        "SELECT 'total', NULL, NULL, NULL, NULL, NULL, coalesce(sum(g.n), 0)::bigint "  # noqa: S608 - constants and placeholders only
+        f"FROM g WHERE {total_where}"
+    )
+    params += total_params
+
+    # Labels and concepts, each with every filter but its own.
+    for name, kind, column in (
+        ("label", DirectoryCount.LABELS, "label_ids"),
+        ("concept", DirectoryCount.CONCEPTS, "concept_ids"),
+    ):
+        other = "concept" if name == "label" else "label"
+        if words or getattr(filters, f"{other}s"):
+            where, where_params = chosen.where("m", *SCALARS, other)
+            # The matches grouped by their set of labels (or concepts) first: a few thousand
+            # sets for tens of thousands of matches, each then unnested once.
+            source = (
+                f"SELECT x.id, sum(y.n) AS n FROM (SELECT m.{column}, count(*) AS n FROM m "  # noqa: S608 - constants and placeholders only
+                f"WHERE {where} GROUP BY m.{column}) y, unnest(y.{column}) AS x(id) "
+                "GROUP BY x.id"
+            )
+        else:
+            where, where_params = chosen.where("d", *SCALARS)
+            source = (
+                f"SELECT d.item_id AS id, sum(d.count) AS n FROM {TABLE} d "  # noqa: S608 - constants and placeholders only
+                f"WHERE d.kind = {kind} AND {where} GROUP BY d.item_id HAVING sum(d.count) <> 0"
+            )
+        params += where_params
+        if name == "label":
+            selects.append(
+                "SELECT 'label', NULL, c.id, NULL, NULL, NULL, c.n::bigint "  # noqa: S608 - constants and placeholders only
+                f"FROM ({source}) c"
+            )
+        else:
+            selects.append(
+                "SELECT 'concept', NULL, k.id, k.slug, k.label_fr, k.label_en, c.n::bigint "  # noqa: S608 - constants and placeholders only
+                f"FROM ({source}) c JOIN core_concept k ON k.id = c.id"
+            )
+
+    # The page asked for: a search's best matches first when at most ``listed_above`` actors
+    # match (ranked with ``search.actor_search_rank``'s weights, the vectors of those matches
+    # only read again by key), else by name; any page of a listing filtered by labels or
+    # concepts by name. The two branches are guarded by the total: one of them runs.
+    listed = page_start is not None and (words or bool(filters.labels or filters.concepts))
+    if listed:
+        page_where, page_params = chosen.where("m", *SCALARS, "label", "concept")
+        total_sql = f"(SELECT coalesce(sum(g.n), 0) FROM g WHERE {total_where})"  # noqa: S608
+        above = int(listed_above) if words else 0
+        selects.append(
+            "SELECT 'page', NULL, p.actor_id, NULL, NULL, NULL, "  # noqa: S608 - constants and placeholders only
+            "row_number() OVER (ORDER BY p.name, p.actor_id) FROM (SELECT m.actor_id, m.name "
+            f"FROM m WHERE {page_where} AND {total_sql} > {above} "
+            f"ORDER BY m.name, m.actor_id LIMIT {int(page_size)} OFFSET %s) p"
+        )
+        params += [*page_params, *total_params, page_start]
+        if words:
+            rank_sql, rank_params = actor_search_rank_sql(filters.q, "v.vector")
+            selects.append(
+                "SELECT 'page', NULL, r.actor_id, NULL, NULL, NULL, "  # noqa: S608 - constants and placeholders only
+                "row_number() OVER (ORDER BY r.rank DESC, r.name, r.actor_id) FROM "
+                f"(SELECT m.actor_id, m.name, {rank_sql} AS rank FROM m "
+                f"JOIN {ActorSearchIndex._meta.db_table} v ON v.actor_id = m.actor_id "
+                f"WHERE {page_where} AND {total_sql} <= {above} "
+                f"ORDER BY 3 DESC, m.name, m.actor_id LIMIT {int(page_size)} OFFSET %s) r"
+            )
+            params += [*rank_params, *page_params, *total_params, page_start]
+
+    sql = "".join(statement) + " UNION ALL ".join(selects)
+    rows = _fetch(sql, params, forced=words or bool(filters.labels or filters.concepts))
+
+    result = PgCounts(page=[] if listed else None)
+    page = []
+    for what, key, item, slug, label_fr, label_en, count in rows:
+        if what == "total":
+            result.total = count
+        elif what in ("family", "type"):
+            result.scalars[what][item] = count
+        elif what in SCALARS:
+            if key:  # "" is an actor without a commune: no region or department to count
+                result.scalars[what][key] = count
+        elif what == "label":
+            result.labels[item] = count
+        elif what == "concept":
+            result.concepts.append(
+                {
+                    "concept_id": item,
+                    "concept__slug": slug,
+                    "concept__label_fr": label_fr,
+                    "concept__label_en": label_en,
+                    "count": count,
+                }
+            )
+        else:
+            page.append((count, item))
+    if listed:
+        result.page = [pk for _position, pk in sorted(page)]
+    return result
+
+
+def _fetch(sql: str, params: list, *, forced: bool) -> list[tuple]:
+    if not forced:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    names = [name for name, _value in _MATCH_SETTINGS]
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # Local to the transaction and put back as they were: inside another transaction the
+        # block adds no savepoint (an error marks that transaction for rollback, which undoes
+        # the settings too).
+        cursor.execute(
+            "SELECT "
+            + ", ".join(["current_setting(%s)"] * len(names))
+            + ", "
+            + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+            [*names, *(value for pair in _MATCH_SETTINGS for value in pair)],
+        )
+        before = cursor.fetchone()[: len(names)]
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        cursor.execute(
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+            [value for pair in zip(names, before, strict=True) for value in pair],
+        )
+    return rows
+
+
+# --- Upkeep of the cells -----------------------------------------------------------------------
+
+_RECOUNT = (
+    f"SELECT {DirectoryCount.ACTORS}, 0::bigint, a.family_id, a.type_id, "  # noqa: S608 - constants only
+    "coalesce(a.region_id, ''), coalesce(a.department_id, ''), a.status, count(*) "
+    "FROM inventory_actor a GROUP BY 3, 4, 5, 6, 7 "
+    f"UNION ALL SELECT {DirectoryCount.LABELS}, l.label_id, a.family_id, a.type_id, "
+    "coalesce(a.region_id, ''), coalesce(a.department_id, ''), a.status, count(*) "
+    "FROM inventory_actor a JOIN inventory_actor_labels l ON l.actor_id = a.id "
+    "GROUP BY 2, 3, 4, 5, 6, 7 "
+    f"UNION ALL SELECT {DirectoryCount.CONCEPTS}, c.concept_id, a.family_id, a.type_id, "
+    "coalesce(a.region_id, ''), coalesce(a.department_id, ''), a.status, count(*) "
+    "FROM inventory_actor a JOIN inventory_actor_concepts c ON c.actor_id = a.id "
+    "GROUP BY 2, 3, 4, 5, 6, 7"
+)
+_KEY = f"kind, item_id, {CELL}"
+
+
+def directory_counts_compact() -> int:
+    """Add up the rows the triggers left for the same cell into one, and drop cells that add
+    up to nothing (PostgreSQL; nothing to do elsewhere). Rows written meanwhile by others are
+    left for the next time; the counts read before, during and after are the same. Returns
+    the number of rows removed. Safe to run at any time, and twice."""
+    if connection.vendor != "postgresql":
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_COMPACT_LOCK])
+        if not cursor.fetchone()[0]:
+            return 0  # another compaction is running
+        cursor.execute(
+            f"WITH several AS (SELECT {_KEY} FROM {TABLE} GROUP BY {_KEY} "  # noqa: S608 - constants only
+            "HAVING count(*) > 1 OR sum(count) = 0), "
+            f"gone AS (DELETE FROM {TABLE} d USING several s WHERE "
+            + " AND ".join(f"d.{name} = s.{name}" for name in _KEY.split(", "))
+            + f" RETURNING d.*), added AS (INSERT INTO {TABLE} ({_KEY}, count) "  # noqa: S608 - constants only
+            f"SELECT {_KEY}, sum(count) FROM gone GROUP BY {_KEY} HAVING sum(count) <> 0 "
+            "RETURNING 1) SELECT (SELECT count(*) FROM gone) - (SELECT count(*) FROM added)"
+        )
+        return cursor.fetchone()[0]
+
+
+def directory_counts_rebuild() -> int:
+    """Count every cell again from the actors and their links (PostgreSQL), writers held off
+    meanwhile so that the counts equal the data. Returns the number of rows written."""
+    if connection.vendor != "postgresql":
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "LOCK TABLE inventory_actor, inventory_actor_labels, inventory_actor_concepts "
+            "IN SHARE MODE"
+        )
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - constants only
+        cursor.execute(f"INSERT INTO {TABLE} ({_KEY}, count) {_RECOUNT}")
+        return cursor.rowcount
+
+
+def directory_counts_differences() -> list[tuple]:
+    """The cells whose kept count differs from a recount of the actors (none when the triggers
+    did their work): (kind, item, family, type, region, department, status, kept, actual)."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH kept AS (SELECT {_KEY}, sum(count) AS n FROM {TABLE} GROUP BY {_KEY}), "  # noqa: S608 - constants only
+            f"actual ({_KEY}, n) AS ({_RECOUNT}) "
+            f"SELECT {', '.join(f'coalesce(k.{name}, a.{name})' for name in _KEY.split(', '))}, "
+            "coalesce(k.n, 0), coalesce(a.n, 0) FROM kept k FULL JOIN actual a ON "
+            + " AND ".join(f"k.{name} = a.{name}" for name in _KEY.split(", "))
+            + " WHERE coalesce(k.n, 0) <> coalesce(a.n, 0) ORDER BY 1, 2, 3, 4, 5, 6, 7"
+        )
+        return cursor.fetchall()

@@ -127,6 +127,13 @@ GENERIC_EN = [
     "A free shuttle runs from the station every half hour.",
     "Practical details are in the downloadable leaflet.",
 ]
+DAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "septembre", "octobre"]
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "September", "October"]
+PEOPLE = [
+    "Claire Dubois", "Malik Benali", "Sophie Laurent", "Yann Le Goff", "Inès Garcia",
+    "Paul Mercier", "Léa Rousseau", "Hugo Lefèvre", "Nadia Haddad", "Jules Perrin",
+]  # fmt: skip
 # Share of sentences that speak of the domain (venues, topics, places, actors).
 DOMAIN_SHARE = 0.35
 ACTOR_NAMES = [
@@ -175,7 +182,15 @@ class Entry:
 
 def _sentence(rng: random.Random, language: str, *, domain: bool = False) -> str:
     if not domain and rng.random() > DOMAIN_SHARE:
-        return rng.choice(GENERIC_FR if language == "fr" else GENERIC_EN)
+        # Not word for word the same in every article: a date, a number, a name changes.
+        sentence = rng.choice(GENERIC_FR if language == "fr" else GENERIC_EN)
+        detail = (
+            f" ({rng.choice(DAYS_FR)} {rng.randint(1, 28)} {rng.choice(MONTHS_FR)},"
+            f" {rng.choice(PEOPLE)})"
+            if language == "fr"
+            else f" ({rng.choice(MONTHS_EN)} {rng.randint(1, 28)}, {rng.choice(PEOPLE)})"
+        )
+        return sentence[:-1] + detail + "."
     if language == "fr":
         parts = [
             rng.choice(VENUES_FR), rng.choice(VERBS_FR), rng.choice(THINGS_FR), "sur",
@@ -264,7 +279,9 @@ def _entries(
             else ""
         )
         roll = rng.random()
-        date = None if roll < 0.05 else start - timedelta(hours=number * rng.uniform(0.5, 30))
+        # Within the last 300 days, so that no entry is past the retention age (365 days).
+        step = min(30.0, 7200 / count)
+        date = None if roll < 0.05 else start - timedelta(hours=number * step * rng.uniform(0.5, 1))
         section = "actualites" if language == "fr" else "news"
         slug = title[:30].lower().replace(" ", "-")
         entries.append(

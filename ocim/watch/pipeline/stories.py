@@ -12,7 +12,8 @@ To find candidates without comparing every pair, the signature is cut into ``BAN
 ``ROWS`` bins, each band reduced to a key stored in an indexed column (locality-sensitive
 hashing): texts with similarity 0.8 share a band with probability 0.98, 0.6 with 0.67, 0.3 with
 0.06. One indexed query per document finds every candidate among the recent items; the
-signatures then confirm similarity ``MIN_SIMILARITY`` or more.
+signatures then confirm similarity ``MIN_SIMILARITY`` or more (0.6: a relay with a new
+headline and intro stays above it; texts that share a few stock sentences stay below).
 
 Only items of different sources are grouped: one site posting two similar texts (a weekly
 agenda) publishes two things, not one story told twice.
@@ -46,7 +47,7 @@ from .text import fold
 BINS = 32
 BANDS = 8
 ROWS = BINS // BANDS
-MIN_SIMILARITY = 0.5
+MIN_SIMILARITY = 0.6
 # Items first seen this long before the new one are not looked at: relays follow within days.
 WINDOW = timedelta(days=14)
 # Fewer words than this say too little to compare.

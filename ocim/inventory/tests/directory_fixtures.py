@@ -3,6 +3,7 @@ that saves actors through the service (so that they are indexed as in real life)
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 from ocim.core.models import Commune, Concept, Department, Region
@@ -40,6 +41,15 @@ def places() -> Places:
         lyon=commune("69123", "Lyon", rhone, 45.7578, 4.8320),
         villeurbanne=commune("69266", "Villeurbanne", rhone, 45.7667, 4.8803),
     )
+
+
+def seed_typology() -> None:
+    """The families, types and labels that migration 0002 seeds (a transactional test flushes
+    them)."""
+    from django.apps import apps
+
+    migration = importlib.import_module("ocim.inventory.migrations.0002_typology")
+    migration.seed(apps, None)
 
 
 def concept(slug: str, label_fr: str, label_en: str = "") -> Concept:

@@ -8,10 +8,13 @@ linked page.
 
 The index (``ItemSearchIndex``, one row per item) is written only here:
 
-- ``items_index(item_ids)``: called by the pipeline after it stores or changes items, in bulk.
-  On PostgreSQL one statement computes every vector from the item rows (no text travels
-  through Python); on SQLite the stems are computed here and written in one statement per
-  batch (the FTS5 table follows through triggers);
+- ``index_rows_new(items)``: the rows of the items the ingest just created, whose text it
+  still holds, written by the ingest with the items (nothing read back);
+- ``items_index(item_ids)``: called after items change (full text fetched), in bulk.
+
+The stems are computed here, on both engines, each distinct word once per process: PostgreSQL
+gets a ready tsvector (``pg_vector``; ``to_tsvector`` was a tenth of the ingest's time), SQLite
+the terms its FTS5 table reads (mirrored through triggers).
 - ``items_index_rebuild()``: every item (``manage.py watch_search_rebuild``).
 
 Deleting an item deletes its row (cascade; on SQLite the FTS5 row follows through a trigger).
@@ -118,9 +121,11 @@ def query_words(query: str) -> list[QueryWord]:
 
 
 class _Tsquery(SearchQuery):
-    """Every word required, each in its French stem, its English stem or as written. The
-    words are folded ([a-z0-9] only, nothing left for ``unaccent`` to change), so the
-    expression is made of constants: PostgreSQL computes it once and can read the GIN index."""
+    """Every word required, each in any of its forms: as written, its French and English
+    stems computed here (the stemmer that built the vectors: ``pg_vector``) or by PostgreSQL
+    (the stemmer of vectors written before, until ``watch_search_rebuild``; the two agree on
+    all but a few English words). The words are folded ([a-z0-9] only), so the expression is
+    made of constants: PostgreSQL computes it once and can read the GIN index."""
 
     def __init__(self, found: list[QueryWord]):
         super().__init__("")
@@ -129,10 +134,13 @@ class _Tsquery(SearchQuery):
     def as_sql(self, compiler, connection, **extra_context):
         part = (
             "(plainto_tsquery('french'::regconfig, %s) || plainto_tsquery('english'::regconfig, "
-            "%s) || plainto_tsquery('simple'::regconfig, %s))"
+            "%s) || %s::tsquery)"
         )
         sql = "(" + " && ".join(part for _word in self.found) + ")"
-        return sql, [item.word for item in self.found for _config in range(3)]
+        params = []
+        for item in self.found:
+            params += [item.word, item.word, " | ".join(sorted(item.forms))]
+        return sql, params
 
 
 def fts_expression(found: list[QueryWord]) -> str:
@@ -160,72 +168,88 @@ def item_search_condition(query: str) -> Q | None:
 
 # --- Index -----------------------------------------------------------------------------------
 
-# The preparation of ``ocim.core.text.prepare_for_postgres`` in SQL (typographic apostrophes
-# folded, elisions removed), so that PostgreSQL builds the vectors from the rows themselves.
-_PG_ELISION = r"\m(l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)"
-_PG_APOSTROPHES = ("\u2019\u2018\u02bc`", "''''")
+
+def pg_vector(item) -> str:
+    """The tsvector (its text form) of ``item``: its distinct index terms (``index_terms``:
+    the Snowball stems of its title, author, summary, content and full text), the same as the
+    SQLite index. No positions or weights: the search neither ranks nor matches phrases.
+
+    Built in Python rather than by ``to_tsvector``: stems are cached per word in this
+    process, where PostgreSQL parsed, unaccented and stemmed every word of every text again
+    (a tenth of the ingest's time); queries and both engines then share one stemmer."""
+    # Terms are made of [a-z0-9] only (``words``): none needs quoting.
+    return _distinct_terms(_indexed_text(item), item.language)
 
 
-def _pg_segment(column_sql: str, weight: str) -> tuple[str, list]:
-    prepared = (
-        f"regexp_replace(translate(left({column_sql}, {MAX_INDEXED_CHARS}), %s, %s), %s, '', 'gi')"
-    )
-    return (
-        f"setweight(to_tsvector(cfg.config, unaccent({prepared})), '{weight}')",
-        [*_PG_APOSTROPHES, _PG_ELISION],
-    )
-
-
-def _pg_index(item_ids: list[int] | None) -> int:
-    segments = [
-        ("i.title", "A"),
-        ("i.author || ' ' || i.summary", "B"),
-        ("i.content_text", "C"),
-        ("i.full_text", "D"),
-    ]
-    parts, params = [], []
-    for column, weight in segments:
-        sql, segment_params = _pg_segment(column, weight)
-        parts.append(sql)
-        params += segment_params
-    where = ""
-    if item_ids is not None:
-        where = "WHERE i.id = ANY(%s)"
-        params.append(item_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {INDEX_TABLE} (item_id, vector, terms) "  # noqa: S608 - constants and placeholders only
-            f"SELECT i.id, {' || '.join(parts)}, '' FROM watch_item i "
-            "CROSS JOIN LATERAL (SELECT (CASE lower(left(i.language, 2)) "
-            "WHEN 'fr' THEN 'french' WHEN 'en' THEN 'english' ELSE 'simple' END)::regconfig "
-            f"AS config) cfg {where} "
-            "ON CONFLICT (item_id) DO UPDATE SET vector = EXCLUDED.vector",
-            params,
-        )
-        return cursor.rowcount
-
-
-def _sqlite_terms(item) -> str:
-    text = " ".join(
-        value[:MAX_INDEXED_CHARS]
-        for value in (item.title, item.author, item.summary, item.content_text, item.full_text)
-        if value
-    )
-    # Matching needs each term once: the row stays small however long the text.
-    return " ".join(dict.fromkeys(index_terms(text, item.language)))
-
-
-def _sqlite_index(item_ids: list[int] | None) -> int:
-    from .models import Item, ItemSearchIndex
+def _texts(item_ids: list[int] | None):
+    from .models import Item
 
     items = Item.objects.only(
         "id", "title", "author", "summary", "content_text", "full_text", "language"
     ).order_by("pk")
     if item_ids is not None:
         items = items.filter(pk__in=item_ids)
+    return items.iterator(chunk_size=BATCH_SIZE)
+
+
+def _pg_index(item_ids: list[int] | None) -> int:
+    count = 0
+    batch: list[tuple[int, str]] = []
+    for item in _texts(item_ids):
+        batch.append((item.pk, pg_vector(item)))
+        if len(batch) == BATCH_SIZE:
+            count += _pg_write(batch)
+            batch = []
+    return count + _pg_write(batch)
+
+
+def _pg_write(rows: list[tuple[int, str]]) -> int:
+    if not rows:
+        return 0
+    ids, vectors = zip(*rows, strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {INDEX_TABLE} (item_id, vector, terms) "  # noqa: S608 - constants and placeholders only
+            "SELECT id, vector::tsvector, '' "
+            "FROM unnest(%s::bigint[], %s::text[]) AS r(id, vector) "
+            "ON CONFLICT (item_id) DO UPDATE SET vector = EXCLUDED.vector",
+            [list(ids), list(vectors)],
+        )
+    return len(rows)
+
+
+def _indexed_text(item) -> str:
+    return " ".join(
+        value[:MAX_INDEXED_CHARS]
+        for value in (item.title, item.author, item.summary, item.content_text, item.full_text)
+        if value
+    )
+
+
+def _distinct_terms(text: str, language: str) -> str:
+    """``index_terms`` of ``text``, each once, space-separated: matching needs each term once
+    (the row stays small however long the text), and each distinct word is stemmed once."""
+    language = _language(language)
+    found = [
+        word
+        for word in dict.fromkeys(words(text))
+        if word not in STOP_WORDS and len(word) <= MAX_WORD_LENGTH
+    ]
+    if language:
+        found = [_stem(word, language) for word in found]
+    return " ".join(dict.fromkeys(found))
+
+
+def _sqlite_terms(item) -> str:
+    return _distinct_terms(_indexed_text(item), item.language)
+
+
+def _sqlite_index(item_ids: list[int] | None) -> int:
+    from .models import ItemSearchIndex
+
     count = 0
     batch: list[ItemSearchIndex] = []
-    for item in items.iterator(chunk_size=BATCH_SIZE):
+    for item in _texts(item_ids):
         batch.append(ItemSearchIndex(item_id=item.pk, terms=_sqlite_terms(item)))
         if len(batch) == BATCH_SIZE:
             count += _sqlite_write(batch)
@@ -243,12 +267,26 @@ def _sqlite_write(rows) -> int:
     return len(rows)
 
 
+def index_rows_new(items) -> tuple:
+    """The index rows of ``items``, just created (with their ids and their text in memory,
+    no index row yet), as ``(model, fields, rows)`` for ``pipeline.bulk.rows_write``: the
+    ingest writes them with the items, nothing is read back. PostgreSQL rows carry the
+    vector, SQLite rows the terms (the FTS5 table follows through its trigger)."""
+    from .models import ItemSearchIndex
+
+    if connection.vendor == "postgresql":
+        rows = [(item.pk, pg_vector(item), "") for item in items]
+    else:
+        rows = [(item.pk, None, _sqlite_terms(item)) for item in items]
+    return ItemSearchIndex, ("item", "vector", "terms"), rows
+
+
 def items_index(item_ids) -> int:
     """Bring the index rows of the items ``item_ids`` in line with their text (rows created
-    when missing). Ids of items that no longer exist are ignored. Cheap in bulk: on PostgreSQL
-    one statement per ``BATCH_SIZE`` items, computed by the database from the rows; on SQLite
-    one query to read the texts and one to write the terms per batch. Returns the number of
-    items indexed. Runs in the caller's transaction."""
+    when missing). Ids of items that no longer exist are ignored. Cheap in bulk: one query to
+    read the texts and one to write the vectors (PostgreSQL) or terms (SQLite) per
+    ``BATCH_SIZE`` items. Returns the number of items indexed. Runs in the caller's
+    transaction."""
     ids = sorted({int(pk) for pk in item_ids})
     count = 0
     for start in range(0, len(ids), BATCH_SIZE):

@@ -1,6 +1,7 @@
 """Text folding shared by the full-text searches: the fast folding gives exactly what
 normalising the whole text (NFKD) and dropping its combining marks gives."""
 
+import re
 import unicodedata
 
 import pytest
@@ -14,6 +15,7 @@ SAMPLES = [
     "e\u0301te\u0301 (accents written apart), ｆｕｌｌ-ｗｉｄｔｈ, ℌ, ㎏",
     "Ελληνικά, русский, 中文, 🦴 emoji and tabs\tand\nlines",
     "plain ascii text, with DIGITS 2025 and l'elision",
+    "backquoted l`exposition, d`ete, and\x00NUL, Œuvre™ № ℃ ﬀ",
 ]
 
 
@@ -42,3 +44,11 @@ def test_words_of_a_french_sentence():
         "hui",
         "oeuvres",
     ]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_words_are_the_words_of_the_folded_text(text):
+    # words() folds each run of characters once (cached) instead of the whole text.
+    expected = re.findall(r"[a-z0-9]+", fold(text))
+    assert words(text) == expected
+    assert words(text) == expected  # from the cache

@@ -2,9 +2,10 @@
 ``ocim.watch.search`` (``items_index``), never by hand.
 
 Two engines read it:
-- PostgreSQL: ``vector``, a weighted tsvector (title A, author and summary B, content C, full
-  text of the linked page D) in the item's language (``french``, ``english``, or ``simple`` for
-  any other) over ``unaccent``-ed text, GIN indexed (see the migration);
+- PostgreSQL: ``vector``, a tsvector of the distinct Snowball stems (French, English; words as
+  written for any other language) of the item's title, author, summary, content and full
+  text, computed in Python (``pg_vector``; no positions or weights: nothing ranks), GIN
+  indexed (see the migration);
 - SQLite: ``terms``, the Snowball stems (or folded words) computed in Python, mirrored by
   triggers into an FTS5 table (``watch_itemsearchindex_fts``, created by the migration).
 """

@@ -628,11 +628,9 @@ def connect_signals() -> None:
         )
 
 
-def classifications_store(
-    classified: list[tuple[int, Classification]], *, ignore_conflicts: bool = False
-) -> None:
-    """Write the links of ``(item id, classification)`` pairs: one statement per table.
-    ``ignore_conflicts`` when the items may already have some (a second classification)."""
+def classification_rows(classified: list[tuple[int, Classification]]) -> list[tuple]:
+    """The link rows of ``(item id, classification)`` pairs, as ``(model, fields, rows)`` for
+    ``bulk.rows_write``: concepts, families, regions, departments and actors."""
     from ..models import Item, ItemConcept
 
     concepts, families, regions, departments, actors = [], [], [], [], []
@@ -645,40 +643,26 @@ def classifications_store(
         regions += [(item_id, code) for code in result.regions]
         departments += [(item_id, code) for code in result.departments]
         actors += [(item_id, pk) for pk in result.actors]
-    for model, fields, rows in (
+    return [
         (ItemConcept, ("item", "concept", "origin", "rule"), concepts),
         (Item.families.through, ("item", "actorfamily"), families),
         (Item.regions.through, ("item", "region"), regions),
         (Item.departments.through, ("item", "department"), departments),
         (Item.actors.through, ("item", "actor"), actors),
-    ):
-        if rows:
-            rows_insert(model, fields, rows, ignore_conflicts=ignore_conflicts)
+    ]
 
 
-def rows_insert(
-    model, fields: tuple[str, ...], rows: list[tuple], *, ignore_conflicts: bool
+def classifications_store(
+    classified: list[tuple[int, Classification]], *, ignore_conflicts: bool = False
 ) -> None:
-    """Insert plain rows (no model instances: link tables get thousands per document) in one
-    statement: PostgreSQL reads one array per column (``unnest``), other databases take
-    ``executemany``. Conflicts with unique constraints are skipped when asked."""
-    from django.db import connection
+    """Write the links of ``(item id, classification)`` pairs: one statement for every table
+    on PostgreSQL. ``ignore_conflicts`` when the items may already have some (a second
+    classification): then one statement per table."""
+    from .bulk import rows_insert, rows_write
 
-    table = connection.ops.quote_name(model._meta.db_table)
-    model_fields = [model._meta.get_field(name) for name in fields]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in model_fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in model_fields)
-            conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}){conflict}",  # noqa: S608
-                [list(column) for column in zip(*rows, strict=True)],
-            )
-        else:
-            verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(
-                f"{verb} INTO {table} ({columns}) VALUES ({placeholders})",
-                rows,
-            )
+    tables = classification_rows(classified)
+    if not ignore_conflicts:
+        rows_write(tables)
+        return
+    for model, fields, rows in tables:
+        rows_insert(model, fields, rows, ignore_conflicts=True)

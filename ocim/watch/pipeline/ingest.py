@@ -12,12 +12,15 @@ Steps, each paid only by the entries that need it:
    the canonical links already stored by any source (a new sighting of that item);
 4. normalise only the entries left (sanitised HTML, plain text, UTC date, language), group
    near-duplicates into stories (``stories``) and classify them (``classify``);
-5. store items, sightings and classification links with one bulk INSERT per table, and index
-   the new items for the staff's search (``search.items_index``).
+5. store items, sightings, classification links and the new items' rows of the staff's
+   search index (``search.index_rows_new``, from the text in memory): one statement on
+   PostgreSQL (``bulk.rows_write``), one bulk INSERT per table elsewhere.
 
-Writes happen in one transaction. Concurrent workers are safe: uniqueness is the database's
-(canonical link of an item, GUID of a sighting per source); a worker that loses a race gets an
-IntegrityError, rolls back to its savepoint, looks again and stores what is still missing.
+Writes happen in one transaction, whose commit on PostgreSQL does not wait for the disk
+(``bulk.commit_without_waiting``: a crash right after may lose the document, fetched again).
+Concurrent workers are safe: uniqueness is the database's (canonical link of an item, GUID of
+a sighting per source); a worker that loses a race gets an IntegrityError, rolls back to its
+savepoint, looks again and stores what is still missing.
 """
 
 from __future__ import annotations
@@ -26,15 +29,16 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Item, ItemSighting, Source, SourceKind
+from .bulk import commit_without_waiting, ids_reserve, rows_write
 from .classify import (
     Classification,
     ItemText,
     SourceFacts,
-    classifications_store,
+    classification_rows,
     classifier_current,
 )
 from .errors import FeedParseError
@@ -93,6 +97,30 @@ class IngestReport:
     problems: list[EntryProblem] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     new_item_ids: list[int] = field(default_factory=list)
+
+
+_SIGHTING_FIELDS = ("item", "source", "guid_hash", "url", "seen_at")
+
+
+def _items_rows(items: list[Item]) -> tuple:
+    """Give ``items`` their ids and return their rows for ``rows_write``. PostgreSQL: ids
+    taken from the sequence, the items written with everything else in one statement;
+    elsewhere the items are inserted here (one bulk INSERT that returns their ids) and no
+    rows are left to write."""
+    if connection.vendor != "postgresql":
+        Item.objects.bulk_create(items)
+        return Item, (), []
+    for item, pk in zip(items, ids_reserve(Item, len(items)), strict=True):
+        item.pk = pk
+        # As bulk_create leaves them: saved instances (the statement runs right after).
+        item._state.adding = False
+        item._state.db = connection.alias
+    fields = Item._meta.concrete_fields
+    return (
+        Item,
+        tuple(field.name for field in fields),
+        [tuple(getattr(item, field.attname) for field in fields) for item in items],
+    )
 
 
 def _chunks(values: list, size: int = LOOKUP_CHUNK):
@@ -202,7 +230,11 @@ class _Storage:
 
     def run(self) -> None:
         problems_before = list(self.report.problems)
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
+            if outermost:
+                # Only this document's transaction: a caller's own writes keep their commit.
+                commit_without_waiting()
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:
                     with transaction.atomic():
@@ -268,7 +300,7 @@ class _Storage:
                 .values_list("url_hash", "id")
             )
 
-        sightings: list[ItemSighting] = []
+        sightings: list[tuple] = []
         # Entries of this document whose item is created now, and the later entries of the
         # document with the same link (sighted once the item has its id).
         new_entries: list[NormalisedEntry] = []
@@ -294,27 +326,29 @@ class _Storage:
         items = [self._item(entry) for entry in new_entries]
         classifications = self._classify(new_entries)
         stories = stories_assign(items, source_id=source.pk, now=self.fetched_at)
+        tables = []
         if items:
-            Item.objects.bulk_create(items)
-        classifications_store(
-            [
-                (item.pk, result)
-                for item, result in zip(items, classifications, strict=True)
-                if result is not None
-            ]
-        )
-        stories_recount(stories, now=self.fetched_at)
-        if items:
-            from ..search import items_index
+            from ..search import index_rows_new
 
-            items_index([item.pk for item in items])
+            tables.append(_items_rows(items))
+            tables += classification_rows(
+                [
+                    (item.pk, result)
+                    for item, result in zip(items, classifications, strict=True)
+                    if result is not None
+                ]
+            )
+            tables.append(index_rows_new(items))
         for entry, item in zip(new_entries, items, strict=True):
             sightings.append(self._sighting(entry.identity, item.pk))
         position = {id(entry): item.pk for entry, item in zip(new_entries, items, strict=True)}
         for identity, entry in pending:
             sightings.append(self._sighting(identity, position[id(entry)]))
-        if sightings:
-            ItemSighting.objects.bulk_create(sightings)
+        tables.append((ItemSighting, _SIGHTING_FIELDS, sightings))
+        # Items, sightings, classification links and search rows: one statement on
+        # PostgreSQL (see bulk), whatever the number of entries.
+        rows_write(tables)
+        stories_recount(stories, now=self.fetched_at)
         # Counted once the writes went through (a lost race rolls them back and runs again).
         self.report.duplicates += len(known)
         self.report.new_sightings = new_sightings
@@ -346,14 +380,9 @@ class _Storage:
                 results.append(None)
         return results
 
-    def _sighting(self, identity: EntryIdentity, item_id: int) -> ItemSighting:
-        return ItemSighting(
-            item_id=item_id,
-            source_id=self.source.pk,
-            guid_hash=identity.guid_hash,
-            url=identity.url,
-            seen_at=self.fetched_at,
-        )
+    def _sighting(self, identity: EntryIdentity, item_id: int) -> tuple:
+        # In the order of _SIGHTING_FIELDS.
+        return (item_id, self.source.pk, identity.guid_hash, identity.url, self.fetched_at)
 
     def _item(self, entry: NormalisedEntry) -> Item:
         identity = entry.identity

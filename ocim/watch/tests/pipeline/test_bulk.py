@@ -1,0 +1,118 @@
+"""Bulk writes of the ingest (``pipeline.bulk``): the rows written are the rows given, on
+either database (one statement for every table on PostgreSQL, one INSERT per table
+elsewhere); a unique conflict is an IntegrityError that leaves nothing behind."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from ocim.core.models import Concept, Region
+from ocim.watch.models import ConceptOrigin, Item, ItemConcept, ItemSighting
+from ocim.watch.pipeline.bulk import ids_reserve, rows_insert, rows_write
+
+from .support import source_make
+
+pytestmark = pytest.mark.django_db
+
+SEEN_AT = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def _item(source, number):
+    return Item.objects.create(
+        source=source,
+        guid=f"urn:{number}",
+        url=f"https://musee.example.org/{number}",
+        title=f"Actualité {number}",
+        published_at=SEEN_AT,
+        first_seen_at=SEEN_AT,
+    )
+
+
+@pytest.fixture
+def region():
+    return Region.objects.get_or_create(code="84", defaults={"name": "Auvergne-Rhône-Alpes"})[0]
+
+
+def test_rows_of_several_tables_are_written_as_given(region):
+    source = source_make()
+    first, second = _item(source, 1), _item(source, 2)
+    concept = Concept.objects.create(label_fr="Musée", label_en="Museum", slug="musee")
+    sightings = [
+        (first.pk, source.pk, "a" * 64, "https://musee.example.org/1", SEEN_AT),
+        (second.pk, source.pk, "b" * 64, "", SEEN_AT),
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        rows_write(
+            [
+                (ItemSighting, ("item", "source", "guid_hash", "url", "seen_at"), sightings),
+                (ItemConcept, ("item", "concept", "origin", "rule"), [
+                    (first.pk, concept.pk, str(ConceptOrigin.THESAURUS), None),
+                ]),
+                (Item.regions.through, ("item", "region"), [(second.pk, region.pk)]),
+                (Item.actors.through, ("item", "actor"), []),
+            ]
+        )  # fmt: skip
+    expected_statements = 1 if connection.vendor == "postgresql" else 3
+    assert len(captured.captured_queries) == expected_statements
+    assert sorted(
+        ItemSighting.objects.values_list("item_id", "source_id", "guid_hash", "url", "seen_at")
+    ) == sorted(sightings)
+    assert list(ItemConcept.objects.values_list("item_id", "concept_id", "origin", "rule")) == [
+        (first.pk, concept.pk, "thesaurus", None)
+    ]
+    assert list(second.regions.values_list("pk", flat=True)) == [region.pk]
+
+
+def test_a_unique_conflict_raises_and_writes_nothing():
+    source = source_make()
+    item = _item(source, 1)
+    row = (item.pk, source.pk, "a" * 64, "", SEEN_AT)
+    rows_write([(ItemSighting, ("item", "source", "guid_hash", "url", "seen_at"), [row])])
+    other = (item.pk, source.pk, "c" * 64, "", SEEN_AT)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_write(
+            [(ItemSighting, ("item", "source", "guid_hash", "url", "seen_at"), [other, row])]
+        )
+    assert list(ItemSighting.objects.values_list("guid_hash", flat=True)) == ["a" * 64]
+    # Asked to, conflicts are skipped and the rest is written.
+    rows_insert(
+        ItemSighting,
+        ("item", "source", "guid_hash", "url", "seen_at"),
+        [other, row],
+        ignore_conflicts=True,
+    )
+    assert sorted(ItemSighting.objects.values_list("guid_hash", flat=True)) == [
+        "a" * 64,
+        "c" * 64,
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sequences")
+def test_reserved_ids_are_new_and_usable():
+    source = source_make()
+    existing = _item(source, 1)
+    ids = ids_reserve(Item, 3)
+    assert len(set(ids)) == 3 and min(ids) > existing.pk
+    fields = Item._meta.concrete_fields
+    item = Item(
+        pk=ids[0],
+        source=source,
+        guid="urn:2",
+        title="Réservée",
+        published_at=SEEN_AT,
+        first_seen_at=SEEN_AT,
+    )
+    rows_write(
+        [
+            (
+                Item,
+                tuple(field.name for field in fields),
+                [tuple(getattr(item, field.attname) for field in fields)],
+            )
+        ]
+    )
+    assert Item.objects.get(pk=ids[0]).title == "Réservée"
+    # The sequence goes on after the reserved ids.
+    assert _item(source, 3).pk > max(ids)

@@ -10,10 +10,13 @@ database allows.
 - ``rows_insert``: rows for one table that may already exist (``ignore_conflicts``).
 - ``ids_reserve``: primary keys taken from a table's sequence in one query, so that items
   are written with their ids, together with their sightings and links.
-- ``commit_without_waiting``: the ingest transaction's commit does not wait for its WAL flush.
+- ``ingest_transaction_settings``: the ingest transaction's commit does not wait for its WAL
+  flush, and its queries start no parallel workers.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from django.db import connection
 
@@ -25,11 +28,17 @@ def _table_columns(model, fields: tuple[str, ...]):
     return table, columns, model_fields
 
 
-def _pg_insert(model, fields, rows, *, ignore_conflicts: bool = False) -> tuple[str, list]:
+@lru_cache(maxsize=64)
+def _pg_insert_sql(model, fields: tuple[str, ...], ignore_conflicts: bool) -> str:
+    # Cached: the column types are looked up once per table, not once per document.
     table, columns, model_fields = _table_columns(model, fields)
     arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in model_fields)
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
-    sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}){conflict}"  # noqa: S608 - quoted names, placeholders
+    return f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}){conflict}"  # noqa: S608 - quoted names, placeholders
+
+
+def _pg_insert(model, fields, rows, *, ignore_conflicts: bool = False) -> tuple[str, list]:
+    sql = _pg_insert_sql(model, tuple(fields), ignore_conflicts)
     return sql, [list(column) for column in zip(*rows, strict=True)]
 
 
@@ -90,11 +99,20 @@ def ids_reserve(model, count: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def commit_without_waiting() -> None:
-    """On PostgreSQL, let the current transaction commit without waiting for its WAL to reach
-    the disk. A crash in the next fraction of a second may lose that transaction, never
-    corrupt anything; for an ingest that only means the entries are stored at the next
-    fetch. One fsync per document was a sixth of the ingest's time. No-op elsewhere."""
+def ingest_transaction_settings() -> None:
+    """On PostgreSQL, settings for the rest of the current transaction (an ingest):
+
+    - its commit does not wait for its WAL to reach the disk. A crash in the next fraction of
+      a second may lose that transaction, never corrupt anything; for an ingest that only
+      means the entries are stored at the next fetch. One fsync per document was a sixth of
+      the ingest's time;
+    - no parallel workers: its queries read a few rows through an index, and a planner
+      misled by stale statistics started two workers (milliseconds each) to scan a table.
+
+    One statement; no-op elsewhere."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute(
+                "SELECT set_config('synchronous_commit', 'off', true), "
+                "set_config('max_parallel_workers_per_gather', '0', true)"
+            )

@@ -17,7 +17,8 @@ Steps, each paid only by the entries that need it:
    PostgreSQL (``bulk.rows_write``), one bulk INSERT per table elsewhere.
 
 Writes happen in one transaction, whose commit on PostgreSQL does not wait for the disk
-(``bulk.commit_without_waiting``: a crash right after may lose the document, fetched again).
+(``bulk.ingest_transaction_settings``: a crash right after may lose the document, fetched
+again).
 Concurrent workers are safe: uniqueness is the database's (canonical link of an item, GUID of
 a sighting per source); a worker that loses a race gets an IntegrityError, rolls back to its
 savepoint, looks again and stores what is still missing.
@@ -33,7 +34,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Item, ItemSighting, Source, SourceKind
-from .bulk import commit_without_waiting, ids_reserve, rows_write
+from .bulk import ids_reserve, ingest_transaction_settings, rows_write
 from .classify import (
     Classification,
     ItemText,
@@ -234,7 +235,7 @@ class _Storage:
         with transaction.atomic():
             if outermost:
                 # Only this document's transaction: a caller's own writes keep their commit.
-                commit_without_waiting()
+                ingest_transaction_settings()
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:
                     with transaction.atomic():

@@ -26,15 +26,15 @@ import re
 import struct
 from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     DateTimeField,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
@@ -150,6 +150,13 @@ def similarity(first: bytes, second: bytes) -> float:
     return same / BINS
 
 
+def _aware(value: datetime | str) -> datetime:
+    # Raw SQL rows skip Django's converters: SQLite returns dates as text, naive in UTC.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 @dataclass
 class _Candidate:
     pk: int
@@ -174,26 +181,38 @@ def stories_assign(items: list[Item], *, source_id: int, now: datetime) -> set[i
         item_bands[id(item)] = keys
         for band, key in enumerate(keys):
             band_values[band].add(key)
-    condition = Q()
-    for band, values in enumerate(band_values):
-        condition |= Q(**{f"story_band{band}__in": sorted(values)})
-    rows = (
-        Item.objects.filter(condition, first_seen_at__gte=now - WINDOW)
-        .exclude(source_id=source_id)
-        .values_list(
-            "pk",
-            "minhash",
-            "story_id",
-            "title",
-            "first_seen_at",
-            *(f"story_band{band}" for band in range(BANDS)),
-        )
+    # One query per band, glued with UNION ALL (a pair of items sharing several bands comes
+    # back several times; kept once below), each reading only its band's index; the window
+    # is checked here. Eight ORed conditions and the window in SQL let a planner without
+    # fresh statistics (a table filling up faster than autovacuum analyses it) read every
+    # recent item through the date index instead: 10 ms per document at 5,000 items. Raw SQL:
+    # eight querysets cost more to build than the query took to run.
+    table = connection.ops.quote_name(Item._meta.db_table)
+    columns = ", ".join(
+        ["id", "minhash", "story_id", "title", "first_seen_at"]
+        + [f"story_band{band}" for band in range(BANDS)]
     )
+    parts, params = [], []
+    for band, values in enumerate(band_values):
+        values = sorted(values)
+        if connection.vendor == "postgresql":
+            condition, band_params = f"story_band{band} = ANY(%s)", [values]
+        else:
+            placeholders = ", ".join(["%s"] * len(values))
+            condition, band_params = f"story_band{band} IN ({placeholders})", values
+        parts.append(f"SELECT {columns} FROM {table} WHERE {condition} AND source_id <> %s")  # noqa: S608 - constants and placeholders
+        params += [*band_params, source_id]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
     candidates: dict[tuple[int, int], list[_Candidate]] = {}
+    read: set[int] = set()
+    since = now - WINDOW
     for pk, signature, story_id, title, first_seen_at, *keys in rows:
-        if signature is None:
+        if signature is None or pk in read or _aware(first_seen_at) < since:
             continue
-        candidate = _Candidate(pk, bytes(signature), story_id, title, first_seen_at)
+        read.add(pk)
+        candidate = _Candidate(pk, bytes(signature), story_id, title, _aware(first_seen_at))
         for band, key in enumerate(keys):
             candidates.setdefault((band, key), []).append(candidate)
     if not candidates:

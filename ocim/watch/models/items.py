@@ -36,11 +36,16 @@ class Item(models.Model):
     ``date_estimated`` is true.
     """
 
+    # Every index is paid at each of the ingest's inserts (thousands of rows a minute), so
+    # none repeats another: the source's and the story's are the leading columns of the
+    # composite indexes below, the publication date that of ``watch_item_stream``; the
+    # language filter keeps too few values for an index to help.
     source = models.ForeignKey(
         Source,
         verbose_name=_("first source"),
         on_delete=models.CASCADE,
         related_name="first_items",
+        db_index=False,
     )
     guid = models.TextField(_("identifier in the source"))
     url = models.URLField(_("link"), max_length=2000, blank=True)
@@ -54,10 +59,10 @@ class Item(models.Model):
     content_html = models.TextField(_("content"), blank=True)
     content_text = models.TextField(_("plain-text content"), blank=True)
     full_text = models.TextField(_("full text of the linked page"), blank=True)
-    published_at = models.DateTimeField(_("published"), db_index=True)
+    published_at = models.DateTimeField(_("published"))
     date_estimated = models.BooleanField(_("date estimated"), default=False)
-    first_seen_at = models.DateTimeField(_("first seen"), db_index=True)
-    language = models.CharField(_("language"), max_length=8, blank=True, db_index=True)
+    first_seen_at = models.DateTimeField(_("first seen"))
+    language = models.CharField(_("language"), max_length=8, blank=True)
     story = models.ForeignKey(
         Story,
         verbose_name=_("story"),
@@ -65,6 +70,7 @@ class Item(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="items",
+        db_index=False,
     )
     # Near-duplicate detection (see ocim.watch.pipeline.stories): the MinHash signature of the
     # item's text, and its eight LSH band keys, indexed, through which the near-duplicates of a
@@ -140,8 +146,14 @@ class ItemSighting(models.Model):
     under another GUID). ``(source, guid_hash)`` is unique: the same entry read again from the
     same source is recognised and not stored twice."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="sightings")
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="sightings")
+    # No index of their own: the item is the leading column of ``watch_sighting_item``, the
+    # source that of the unique constraint (each index is paid at every insert).
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="sightings", db_index=False
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="sightings", db_index=False
+    )
     # SHA-256 (hex) of the entry's GUID in that source (its link when it has no GUID).
     guid_hash = models.CharField(max_length=64)
     url = models.URLField(max_length=2000, blank=True)
@@ -171,7 +183,11 @@ class ConceptOrigin(models.TextChoices):
 class ItemConcept(models.Model):
     """A concept attached to an item, with why it was attached."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="concept_links")
+    # No index of its own: the item is the leading column of the unique constraint (about
+    # twenty links per item, each index paid at every insert).
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="concept_links", db_index=False
+    )
     concept = models.ForeignKey("core.Concept", on_delete=models.CASCADE, related_name="+")
     origin = models.CharField(max_length=10, choices=ConceptOrigin)
     rule = models.ForeignKey(

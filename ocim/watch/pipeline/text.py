@@ -19,17 +19,22 @@ import unicodedata
 from ocim.core.sanitiser import html_to_text
 
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_WHITESPACE = re.compile(r"\s+")
 # Block-level tags of the sanitiser's allowlist (and a few it removes, for safety): their
-# boundaries separate words.
+# boundaries separate words. Case-sensitive: the sanitiser writes tag names in lower case, and
+# IGNORECASE made the scan twice as slow.
 _BLOCK_TAG = re.compile(
     r"</?(?:p|br|h[1-6]|ul|ol|li|dl|dt|dd|blockquote|pre|table|caption|thead|tbody|tfoot|tr|"
-    r"th|td|figure|figcaption|div|section|article|hr)\b(?:[^>\"]|\"[^\"]*\")*>",
-    re.IGNORECASE,
+    r"th|td|figure|figcaption|div|section|article|hr)\b(?:[^>\"]|\"[^\"]*\")*>"
 )
-_IMAGE_TAG = re.compile(r"<img\b((?:[^>\"]|\"[^\"]*\")*)>", re.IGNORECASE)
+_IMAGE_TAG = re.compile(r"<img\b((?:[^>\"]|\"[^\"]*\")*)>")
 _ALT = re.compile(r'\balt="([^"]*)"')
 _ANY_TAG = re.compile(r"</?[A-Za-z][^>\"]*(?:\"[^\"]*\"[^>\"]*)*>")
+
+
+def _one_line(value: str) -> str:
+    # Runs of whitespace (str.isspace, as the regular expression \s) made one space, ends
+    # stripped: split and join do it three times faster than re.sub on long texts.
+    return " ".join(value.split())
 
 
 def text_clean(value: str) -> str:
@@ -50,14 +55,14 @@ def sanitised_to_text(value: str) -> str:
         return ""
     if "<" in value:
         text = _BLOCK_TAG.sub(" ", value)
-        if "<img" in text or "<IMG" in text:
+        if "<img" in text:
             text = _IMAGE_TAG.sub(_image_alt, text)
         text = _ANY_TAG.sub("", text)
     else:
         text = value
     if "&" in text:
         text = html.unescape(text)
-    return _WHITESPACE.sub(" ", _UNSTORABLE.sub("", text)).strip()
+    return _one_line(_UNSTORABLE.sub("", text))
 
 
 def title_to_text(value: str) -> str:
@@ -69,7 +74,7 @@ def title_to_text(value: str) -> str:
         return html_to_text(value)
     if "&" in value:
         value = html.unescape(value)
-    return _WHITESPACE.sub(" ", _UNSTORABLE.sub("", value)).strip()
+    return _one_line(_UNSTORABLE.sub("", value))
 
 
 def truncate(value: str, limit: int) -> str:

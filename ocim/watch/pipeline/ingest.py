@@ -231,11 +231,9 @@ class _Storage:
 
     def run(self) -> None:
         problems_before = list(self.report.problems)
-        outermost = not connection.in_atomic_block
+        # Only for this document's own transaction: a caller's writes keep their commit.
+        self.tune_transaction = not connection.in_atomic_block
         with transaction.atomic():
-            if outermost:
-                # Only this document's transaction: a caller's own writes keep their commit.
-                ingest_transaction_settings()
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:
                     with transaction.atomic():
@@ -289,6 +287,9 @@ class _Storage:
                 )
             )
         fresh = [identity for identity in self.identities if identity.guid_hash not in known]
+        if fresh and self.tune_transaction:
+            # Only when something will be written: a document with nothing new costs no more.
+            ingest_transaction_settings()
         new_sightings = 0
         url_hashes = sorted({identity.url_hash for identity in fresh if identity.url_hash})
         existing: dict[str, int] = {}

@@ -116,3 +116,44 @@ def test_reserved_ids_are_new_and_usable():
     assert Item.objects.get(pk=ids[0]).title == "Réservée"
     # The sequence goes on after the reserved ids.
     assert _item(source, 3).pk > max(ids)
+
+
+def test_an_ingested_item_is_stored_with_every_value_it_was_given():
+    # The PostgreSQL path sends the rows as JSON: bytes, dates, booleans, empty strings, text
+    # with quotes and backslashes must come back as the pipeline computed them.
+    from ocim.watch.models import ItemSearchIndex
+    from ocim.watch.pipeline.ingest import source_document_ingest
+    from ocim.watch.pipeline.stories import (
+        signature_bands,
+        story_words,
+        text_signature,
+    )
+
+    from .support import FETCHED_AT, rss, rss_item
+
+    source = source_make()
+    text = (
+        'Le muséum d\'histoire naturelle ouvre « ses réserves » au public, avec "guillemets"'
+        " et une barre \\ oblique, pour trois journées de visites guidées en mars."
+    )
+    report = source_document_ingest(
+        source=source,
+        body=rss([rss_item(1, description=f"<p>{text}</p>")]),
+        content_type="application/rss+xml",
+        encoding=None,
+        final_url=source.url,
+        fetched_at=FETCHED_AT,
+    )
+    item = Item.objects.get(pk=report.new_item_ids[0])
+    assert item.summary == text
+    signature = text_signature(story_words(text))
+    assert signature is not None and bytes(item.minhash) == signature
+    assert [getattr(item, f"story_band{band}") for band in range(8)] == signature_bands(signature)
+    assert (item.first_seen_at, item.date_estimated, item.starred, item.full_text) == (
+        FETCHED_AT,
+        False,
+        False,
+        "",
+    )
+    assert ItemSearchIndex.objects.filter(item=item).exists()
+    assert ItemSighting.objects.get(item=item).seen_at == FETCHED_AT

@@ -27,6 +27,9 @@ def document_ingest(
         encoding=encoding,
         final_url=final_url,
         fetched_at=fetched_at,
+        # The fetcher's transaction (the source's state and log with the entries) may be lost
+        # in a crash: the source is then fetched again. Its commit need not wait for the disk.
+        redoable=True,
     )
 
 

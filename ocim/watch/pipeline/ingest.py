@@ -158,9 +158,16 @@ def source_document_ingest(
     encoding: str | None,
     final_url: str,
     fetched_at: datetime,
+    redoable: bool = False,
 ) -> IngestReport:
     """Parse ``body`` (fetched from ``final_url`` at ``fetched_at``) per ``source.kind``,
     normalise, deduplicate, classify and store its entries; return what was done.
+
+    The transaction that stores them commits without waiting for the disk (see
+    ``bulk.ingest_transaction_settings``) when it is the ingest's own, or when the caller
+    says its transaction is ``redoable``: lost in a crash, it is done again (the fetcher's:
+    the source's state, its log and the entries go together, and the source is fetched
+    again).
 
     Raises ``FeedParseError`` (translated message, stable ``code``) when nothing can be read:
     empty body, a web page instead of a feed, a document no parser understands, missing or
@@ -211,6 +218,7 @@ def source_document_ingest(
         base_url=base_url,
         fetched_at=fetched_at,
         language_hint=parsed.language,
+        redoable=redoable,
     ).run()
     return report
 
@@ -218,21 +226,25 @@ def source_document_ingest(
 class _Storage:
     """Stores one document's identified entries (see the module docstring)."""
 
-    def __init__(self, *, source, identities, report, base_url, fetched_at, language_hint):
+    def __init__(
+        self, *, source, identities, report, base_url, fetched_at, language_hint, redoable
+    ):
         self.source = source
         self.identities = identities
         self.report = report
         self.base_url = base_url
         self.fetched_at = fetched_at
         self.language_hint = language_hint
+        self.redoable = redoable
         # Normalised entries by GUID hash, kept across retries (the costly step runs once).
         self.normalised: dict[str, NormalisedEntry | None] = {}
         self.problems_by_guid: dict[str, list[EntryProblem]] = {}
 
     def run(self) -> None:
         problems_before = list(self.report.problems)
-        # Only for this document's own transaction: a caller's writes keep their commit.
-        self.tune_transaction = not connection.in_atomic_block
+        # This document's own transaction, or a caller's that may be lost: other callers'
+        # writes keep their commit.
+        self.tune_transaction = self.redoable or not connection.in_atomic_block
         with transaction.atomic():
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:

@@ -289,3 +289,28 @@ def test_the_number_of_queries_does_not_grow_with_the_entries():
     # Read again: two lookups in a transaction, nothing written.
     assert _queries(large, large_body) <= 5
     assert Item.objects.count() == 43
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's commit settings")
+@pytest.mark.parametrize("redoable", [False, True])
+def test_a_callers_transaction_waits_for_the_disk_unless_it_is_redoable(redoable):
+    from django.db import transaction
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    source = source_make()
+    # The test runs in a transaction of its own: the ingest's is never the outermost here.
+    with transaction.atomic():
+        source_document_ingest(
+            source=source,
+            body=rss(2),
+            content_type="application/rss+xml",
+            encoding=None,
+            final_url=source.url,
+            fetched_at=FETCHED_AT,
+            redoable=redoable,
+        )
+        assert setting() == ("off" if redoable else "on")

@@ -3,13 +3,15 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
-    """Each test starts with an empty cache and its own media folder."""
-    from django.core.cache import cache
+    """Each test starts with empty caches and its own media folder."""
+    from django.core.cache import caches
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

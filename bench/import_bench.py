@@ -331,6 +331,8 @@ def main(argv=None) -> int:
     parser.add_argument("--goal-seconds", type=float, default=30.0)
     parser.add_argument("--no-goal", action="store_true", help="report the goal, never fail")
     parser.add_argument("--no-record", action="store_true", help="do not touch docs/")
+    # Accepted for bench/run_all.py, which passes the same options to every script.
+    parser.add_argument("--seconds", type=float, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not args.database.startswith("ocim_bench_"):
         parser.error("--database must start with ocim_bench_")

@@ -522,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
         "tables are emptied",
     )
     parser.add_argument("--no-record", action="store_true", help="do not touch docs/")
+    # Accepted for bench/run_all.py, which passes the same options to every script.
+    parser.add_argument("--seconds", type=float, default=None, help=argparse.SUPPRESS)
     args, _unknown = parser.parse_known_args(argv)
     if not re.fullmatch(rf"{DATABASE_PREFIX}[a-z0-9_]+", args.database):
         parser.error(f"--database must match {DATABASE_PREFIX}[a-z0-9_]+")

@@ -254,6 +254,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    # Accepted for bench/run_all.py, which passes the same options to every script (this one
+    # prints its figures and records nothing).
+    parser.add_argument("--seconds", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--no-record", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
 
     folder = None

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, F, Prefetch, QuerySet
@@ -383,10 +383,11 @@ def _cache_prefix(filters: ActorFilters) -> str:
 def _cached(key: str | None, compute):
     if key is None:
         return compute()
-    found = cache.get(key)
+    # The counts cache: one entry per distinct search (see settings.CACHES).
+    found = caches["search"].get(key)
     if found is None:
         found = compute()
-        cache.set(key, found, _cache_seconds())
+        caches["search"].set(key, found, _cache_seconds())
     return found
 
 

@@ -450,10 +450,36 @@ def _import_write(job: ImportJob) -> dict:
             kind = "merge" if decision == DuplicateDecision.MERGE else "create"
         plan.append((row, kind))
     total = len(plan) or 1
-    for start in range(0, len(plan), BATCH_SIZE):
+    for batch, start in enumerate(range(0, len(plan), BATCH_SIZE), start=1):
         writer.write(plan[start : start + BATCH_SIZE], outcome)
+        if batch & (batch - 1) == 0:  # after batches 1, 2, 4, 8…
+            _statistics_refresh()
         _progress_write(job, min(99, 10 + (start + BATCH_SIZE) * 89 // total))
     return outcome
+
+
+# The tables an import writes, whose statistics the next batches' statements are planned from.
+_WRITTEN_TABLES = (
+    "inventory_actor",
+    "inventory_actor_labels",
+    "inventory_actorrevision",
+    "inventory_actorsearchindex",
+    "inventory_actorfacets",
+    "inventory_directorycount",
+)
+
+
+def _statistics_refresh() -> None:
+    """ANALYZE the tables the import writes (PostgreSQL), each time their rows may have
+    doubled: the whole import is one transaction, which autovacuum cannot see, and statements
+    planned from the statistics of a smaller table scan it (each batch of a 100,000-row import
+    into an empty inventory took 0.5 s at first and 1.5 s at the end: 52 s in all, 31 s with
+    the statistics kept)."""
+    database = connections[router.db_for_write(Actor)]
+    if database.vendor != "postgresql":
+        return
+    with database.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(_WRITTEN_TABLES)}")
 
 
 _PLAIN_FIELDS = frozenset(

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -47,21 +47,34 @@ def _query_without(filters: ActorFilters, name: str, value: str) -> str:
 
 
 def _facet_rows(facets) -> list[dict]:
-    """The facets that have values, each value with its count in words ("12 actors"), written
-    here once rather than by a translation tag for each of the ~200 values of a page."""
+    """The facets that have values, each with its list items written here: a checkbox and
+    its label with the count in words ("12 actors"). About 200 values a page: written once in
+    Python rather than by the template engine for each (a third of the page's time)."""
     rows = []
     for facet in facets:
         if not facet.values:
             continue
-        values = [
-            (
-                value,
-                ngettext("%(counter)s actor", "%(counter)s actors", value.count)
-                % {"counter": localize(value.count)},
+        items = []
+        for number, value in enumerate(facet.values, start=1):
+            count_text = ngettext("%(counter)s actor", "%(counter)s actors", value.count) % {
+                "counter": localize(value.count)
+            }
+            items.append(
+                format_html(
+                    '<li class="form-field--checkbox"><input type="checkbox" name="{name}" '
+                    'value="{value}" id="facet-{name}-{number}"{checked}> '
+                    '<label for="facet-{name}-{number}">{label} '
+                    '<span class="meta">({count})</span></label></li>',
+                    name=facet.name,
+                    value=value.value,
+                    number=number,
+                    checked=mark_safe(" checked") if value.selected else "",
+                    label=value.label,
+                    count=count_text,
+                )
             )
-            for value in facet.values
-        ]
-        rows.append({"facet": facet, "values": values})
+        # Each item was escaped by format_html.
+        rows.append({"facet": facet, "items": mark_safe("\n".join(items))})
     return rows
 
 

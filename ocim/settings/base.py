@@ -123,7 +123,14 @@ if REDIS_URL:
             "BACKEND": "ocim.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", "ocim"),
-        }
+        },
+        # Counts of searches (publishing, directory): one entry per distinct query, many of
+        # them asked once. On Redis they share the server (its memory policy evicts them).
+        "search": {
+            "BACKEND": "ocim.core.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", "ocim") + "-search",
+        },
     }
     RQ_QUEUES = {
         # The queues take their Redis client from the cache's pool (ocim.core.cache).
@@ -141,7 +148,21 @@ if REDIS_URL:
     # signed-in request, and no session lost when Redis is flushed.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        # Each process's own memory. Pages, menus and settings: room for a site's pages.
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ocim-default",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        # Counts of searches apart: one entry per distinct query, many asked once, which would
+        # otherwise push the pages out (a cache culls a third of its entries when full).
+        "search": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ocim-search",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
     TASKS = {
         "default": {
             "BACKEND": "django_tasks_db.DatabaseBackend",

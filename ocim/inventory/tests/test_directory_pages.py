@@ -389,6 +389,30 @@ def test_counts_are_cached_until_an_actor_is_saved(client, network, where, setti
     assert counts["department"] == {"21": 3}
 
 
+def test_distinct_searches_never_push_pages_out_of_the_cache(where, settings):
+    """Each distinct search files its counts: kept in a cache of their own, they cannot evict
+    the pages (a locmem cache culls a third of its entries when it is full)."""
+    from django.core.cache import caches
+
+    settings.OCIM_DIRECTORY_CACHE_SECONDS = 300
+    # The embedded set-up's caches (each process's memory), made small: Redis evicts by its
+    # own memory policy instead.
+    settings.CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{name}",
+            "OPTIONS": {"MAX_ENTRIES": 10},
+        }
+        for name in settings.CACHES
+    }
+    actor("Jardin témoin", "jardin-botanique-arboretum", commune=where.dijon)
+    caches["default"].set("a-page", "still there", 300)
+    for number in range(30):
+        filters, _problems = ActorFilters.from_query({"q": f"jardin{number}"})
+        directory_search(filters)
+    assert caches["default"].get("a-page") == "still there"
+
+
 def test_the_actor_page_shows_every_public_field(client, network):
     museum = network["museum"]
     response = client.get(reverse("inventory:actor", kwargs={"slug": museum.slug}))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.expressions import RawSQL
@@ -458,14 +458,16 @@ def _counts(engine_query: str, filters: SearchFilters) -> search_counts.Counts:
     ).hexdigest()
     generation = _search_generation() if seconds else None
     if generation is not None:
-        cached = cache.get(f"publishing-search-counts:{generation}:{fingerprint}")
+        cached = caches["search"].get(f"publishing-search-counts:{generation}:{fingerprint}")
         if cached is not None:
             return cached
     counts = search_counts.search_counts(
         search_counts.PostgresMatchReader(engine_query), filters, limit=limit
     )
     if generation is not None and _search_generation() == generation:
-        cache.set(f"publishing-search-counts:{generation}:{fingerprint}", counts, seconds)
+        caches["search"].set(
+            f"publishing-search-counts:{generation}:{fingerprint}", counts, seconds
+        )
     return counts
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
@@ -192,7 +192,7 @@ def _counted(queries) -> bool:
 @pytest.mark.django_db(transaction=True)
 def test_counts_are_cached_until_a_change_of_the_index_commits(settings):
     settings.OCIM_SEARCH_COUNTS_CACHE_SECONDS = 600
-    cache.clear()
+    caches["search"].clear()
     magazine = builders.site_with_magazine()
     index = news_builders.news_index(magazine)
     news_builders.news(index, title="Un herbier numérisé")
@@ -220,4 +220,4 @@ def test_counts_are_cached_until_a_change_of_the_index_commits(settings):
     # A change rolled back leaves the generation as it was, and the counts with it.
     assert _generation() == after_publication
     assert search() == (2, False)
-    cache.clear()
+    caches["search"].clear()

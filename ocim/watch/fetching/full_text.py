@@ -179,7 +179,14 @@ def _read(row: FullTextFetch, token: str, *, host_wait: float) -> str:
     if result.content_type not in HTML_TYPES:
         return _give_up(row, errors.NOT_HTML)
     item = row.item
-    pipeline.full_text_extract(item, decode_html(result.content, result.encoding))
+    from ocim.watch.pipeline.full_text import FullTextError
+
+    try:
+        pipeline.full_text_extract(item, decode_html(result.content, result.encoding))
+    except FullTextError as error:
+        # The page has no main text (a menu, a cookie wall, an empty shell): asking again
+        # would read the same page, so the item keeps its feed text.
+        return _give_up(row, error.code)
     row.delete()
     return "done"
 

@@ -46,7 +46,8 @@ def new_entry_count(report) -> int:
 
 
 def full_text_extract(item, html: str) -> None:
-    """Keep the main text of ``item``'s linked page (sanitised, re-classified)."""
-    from ocim.watch.pipeline.fulltext import item_full_text_extract
+    """Keep the main text of ``item``'s linked page (re-classified, re-indexed); raises
+    ``FullTextError`` when the page has no main text."""
+    from ocim.watch.pipeline.full_text import item_full_text_extract
 
     item_full_text_extract(item, html)

@@ -16,6 +16,12 @@ def _submit(page, form):
         form.locator("button[type='submit']").first.click()
 
 
+def job_id(page) -> int:
+    from ocim.inventory.models_import import ImportJob
+
+    return ImportJob.objects.latest("pk").pk
+
+
 def test_staff_import_the_demo_file_and_read_the_report(
     demo_site, page, axe_check, tmp_path, settings
 ):
@@ -40,6 +46,12 @@ def test_staff_import_the_demo_file_and_read_the_report(
     axe_check(page)
     _submit(page, page.locator("#import-mapping-form"))
 
+    # The rows are checked in the background (at once under the test settings): the job's
+    # page says so and leads to the preview.
+    assert page.url.endswith(reverse("inventory_import:detail", args=[job_id(page)]))
+    axe_check(page)
+    with page.expect_navigation():
+        page.locator("main a[href$='/preview/']").click()
     assert "/preview/" in page.url
     assert page.locator("#row-errors").is_visible()
     assert page.get_by_text("Villeneuve-sur-Nulle-Part").is_visible()

@@ -124,7 +124,9 @@ def test_a_hanging_source_ends_at_its_deadline_while_its_task_reads_the_others(
     elapsed = time.monotonic() - started
 
     assert summary == {"error": 1, "content": 7}  # its two sources and the five taken on
-    assert 2 <= elapsed < 4
+    # The hanging read ends at its deadline; the margin is for a busy machine (the server
+    # would hang for 30 s, and the others' logs below show they were read meanwhile).
+    assert 2 <= elapsed < 2 + 3
     hanging.refresh_from_db()
     assert hanging.last_error_code == "deadline_exceeded"
     hanging_log = FetchLog.objects.get(source=hanging)

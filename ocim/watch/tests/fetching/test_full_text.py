@@ -166,3 +166,55 @@ def test_a_busy_host_defers_the_page_and_the_sweep_queues_it_again(
 )
 def test_pages_are_decoded_with_the_declared_charset(content, declared, expected):
     assert decode_html(content, declared) == expected
+
+
+ARTICLE = Reply(
+    200,
+    {"Content-Type": "text/html; charset=utf-8"},
+    (
+        "<html><head><title>Réouverture</title></head><body>"
+        "<nav><a href='/'>Accueil</a> <a href='/agenda'>Agenda</a></nav>"
+        "<article><h1>Le muséum de Dijon rouvre ses galeries</h1>"
+        "<p>Après deux ans de travaux, le muséum d'histoire naturelle rouvre ses galeries de "
+        "zoologie au public. Les collections d'oiseaux naturalisés ont été restaurées par une "
+        "équipe de taxidermistes et les vitrines entièrement repensées.</p>"
+        "<p>Une nouvelle salle présente les herbiers numérisés du jardin botanique, avec des "
+        "bornes de consultation pour les visiteurs et les chercheurs.</p></article>"
+        "<footer>Mentions légales</footer></body></html>"
+    ).encode(),
+)
+
+
+def test_the_real_pipeline_keeps_the_main_text_of_the_page(
+    loopback_server, django_capture_on_commit_callbacks
+):
+    """No spy: the fetcher hands the page to the pipeline's extraction, which keeps the
+    article's text, not the navigation or the footer."""
+    loopback_server.reply("/flux.xml", feed_reply([("guid-0", loopback_server.url("/a.html"))]))
+    loopback_server.reply("/a.html", ARTICLE)
+    source = make_source(loopback_server.url("/flux.xml"), fetch_full_text=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        source_fetch(source_id=source.pk)
+
+    item = Item.objects.get()
+    assert "herbiers numérisés du jardin botanique" in item.full_text
+    assert "Mentions légales" not in item.full_text
+    assert not FullTextFetch.objects.exists()
+
+
+def test_a_page_without_main_text_is_given_up_at_once(
+    loopback_server, django_capture_on_commit_callbacks
+):
+    """Reading the same empty page again would not help: no retry, the item keeps its feed
+    text."""
+    loopback_server.reply("/flux.xml", feed_reply([("guid-0", loopback_server.url("/a.html"))]))
+    loopback_server.reply("/a.html", PAGE)  # one short sentence: no article
+    source = make_source(loopback_server.url("/flux.xml"), fetch_full_text=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        source_fetch(source_id=source.pk)
+
+    assert Item.objects.get().full_text == ""
+    assert not FullTextFetch.objects.exists()
+    assert len(loopback_server.requests_to("/a.html")) == 1

@@ -22,6 +22,7 @@ agenda) publishes two things, not one story told twice.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import struct
 from bisect import bisect_left
@@ -50,6 +51,11 @@ ROWS = BINS // BANDS
 MIN_SIMILARITY = 0.6
 # Items first seen this long before the new one are not looked at: relays follow within days.
 WINDOW = timedelta(days=14)
+# Candidates kept per band key, the most recent first. A key that hundreds of items share is
+# boilerplate ("Lire la suite", a signature of a few words), not a story: comparing a new item
+# with every one of them made the comparisons grow with the table (most of a fetch cycle's CPU
+# on feeds that repeat their texts). An item of a story joins it through any of its members.
+MAX_CANDIDATES_PER_KEY = 32
 # Fewer words than this say too little to compare.
 MIN_WORDS = 12
 MAX_WORDS = 80
@@ -142,12 +148,11 @@ def signature_bands(signature: bytes) -> list[int]:
 
 def similarity(first: bytes, second: bytes) -> float:
     """The share of bins on which two signatures agree (estimated Jaccard similarity)."""
-    same = sum(
-        1
-        for one, other in zip(_SIGNATURE.unpack(first), _SIGNATURE.unpack(second), strict=True)
-        if one == other
-    )
-    return same / BINS
+    return _agreement(_SIGNATURE.unpack(first), _SIGNATURE.unpack(second))
+
+
+def _agreement(first: tuple[int, ...], second: tuple[int, ...]) -> float:
+    return sum(map(operator.eq, first, second)) / BINS
 
 
 def _aware(value: datetime | str) -> datetime:
@@ -160,7 +165,7 @@ def _aware(value: datetime | str) -> datetime:
 @dataclass
 class _Candidate:
     pk: int
-    signature: bytes
+    values: tuple[int, ...]  # the signature, unpacked once
     story_id: int | None
     title: str
     first_seen_at: datetime
@@ -212,23 +217,30 @@ def stories_assign(items: list[Item], *, source_id: int, now: datetime) -> set[i
         if signature is None or pk in read or _aware(first_seen_at) < since:
             continue
         read.add(pk)
-        candidate = _Candidate(pk, bytes(signature), story_id, title, _aware(first_seen_at))
+        candidate = _Candidate(
+            pk, _SIGNATURE.unpack(bytes(signature)), story_id, title, _aware(first_seen_at)
+        )
         for band, key in enumerate(keys):
             candidates.setdefault((band, key), []).append(candidate)
     if not candidates:
         return set()
+    for key, found in candidates.items():
+        if len(found) > MAX_CANDIDATES_PER_KEY:
+            found.sort(key=lambda candidate: (candidate.first_seen_at, candidate.pk), reverse=True)
+            candidates[key] = found[:MAX_CANDIDATES_PER_KEY]
 
     matches: list[tuple[Item, _Candidate]] = []
     for item in signed:
         best: _Candidate | None = None
         best_similarity = MIN_SIMILARITY
         seen = set()
+        values = _SIGNATURE.unpack(item.minhash)
         for band, key in enumerate(item_bands[id(item)]):
             for candidate in candidates.get((band, key), ()):
                 if candidate.pk in seen:
                     continue
                 seen.add(candidate.pk)
-                score = similarity(item.minhash, candidate.signature)
+                score = _agreement(values, candidate.values)
                 if score >= best_similarity:
                     best, best_similarity = candidate, score
         if best is not None:

@@ -127,3 +127,35 @@ def test_similar_texts_of_one_site_or_old_items_are_not_grouped():
         at=FETCHED_AT + timedelta(days=30),
     )
     assert not Story.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_much_relayed_text_is_compared_with_its_latest_relays_only(monkeypatch):
+    """A band key that many items share: a new relay is compared with the most recent ones
+    only (bounded work whatever the table holds), and still joins their story."""
+    from ocim.watch.pipeline import stories
+
+    monkeypatch.setattr(stories, "MAX_CANDIDATES_PER_KEY", 3)
+    for number in range(6):
+        _ingest(
+            source_make(),
+            [rss_item(1, link=f"https://relais{number}.example.org/a", description=PRESS_RELEASE)],
+            at=FETCHED_AT + timedelta(hours=number),
+        )
+    story = Story.objects.get()
+    compared = []
+    agreement = stories._agreement
+    monkeypatch.setattr(
+        stories, "_agreement", lambda first, second: compared.append(1) or agreement(first, second)
+    )
+
+    report = _ingest(
+        source_make(),
+        [rss_item(1, link="https://dernier.example.org/a", description=PRESS_RELEASE)],
+        at=FETCHED_AT + timedelta(hours=8),
+    )
+
+    assert report.stories_joined == 1
+    assert len(compared) == 3
+    story.refresh_from_db()
+    assert story.item_count == 7

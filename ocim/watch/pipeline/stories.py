@@ -201,12 +201,21 @@ def stories_assign(items: list[Item], *, source_id: int, now: datetime) -> set[i
     for band, values in enumerate(band_values):
         values = sorted(values)
         if connection.vendor == "postgresql":
-            condition, band_params = f"story_band{band} = ANY(%s)", [values]
-        else:
-            placeholders = ", ".join(["%s"] * len(values))
-            condition, band_params = f"story_band{band} IN ({placeholders})", values
-        parts.append(f"SELECT {columns} FROM {table} WHERE {condition} AND source_id <> %s")  # noqa: S608 - constants and placeholders
-        params += [*band_params, source_id]
+            # The latest MAX_CANDIDATES_PER_KEY of each key, picked by the database: a key
+            # that thousands of items share no longer ships them all to be dropped here.
+            parts.append(
+                f"SELECT c.* FROM unnest(%s::integer[]) AS k(key) CROSS JOIN LATERAL "  # noqa: S608 - constants and placeholders
+                f"(SELECT {columns} FROM {table} WHERE story_band{band} = k.key "
+                "AND source_id <> %s ORDER BY id DESC LIMIT %s) AS c"
+            )
+            params += [values, source_id, MAX_CANDIDATES_PER_KEY]
+            continue
+        placeholders = ", ".join(["%s"] * len(values))
+        parts.append(
+            f"SELECT {columns} FROM {table} WHERE story_band{band} IN ({placeholders}) "  # noqa: S608 - constants and placeholders
+            "AND source_id <> %s"
+        )
+        params += [*values, source_id]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()

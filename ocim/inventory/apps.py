@@ -16,3 +16,14 @@ class InventoryConfig(AppConfig):
             api_map,
             jobs,
         )
+        from django.db.models.signals import post_delete, post_save
+
+        from ocim.core.models import Department, Region
+
+        from .directory import lookups_changed
+        from .models import ActorFamily, ActorType, Label
+
+        # The directory keeps these in each process (``directory._lookup_rows``).
+        for model in (ActorFamily, ActorType, Label, Department, Region):
+            post_save.connect(lookups_changed, sender=model, dispatch_uid=f"lookups-{model}")
+            post_delete.connect(lookups_changed, sender=model, dispatch_uid=f"lookups-d-{model}")

@@ -35,6 +35,9 @@ from .models_directory import ActorFacets, ActorSearchIndex, DirectoryCount
 from .search import actor_search_rank_sql, actor_search_tsquery_sql, query_words
 
 SCALARS = ("family", "type", "region", "department", "status")
+# The sample of the search rows: the actors whose id is a multiple of this (an indexed
+# expression, migration 0009): a sixteenth of them.
+SAMPLE_MODULUS = 16
 TABLE = DirectoryCount._meta.db_table
 CELL = "family_id, type_id, region_id, department_id, status"
 # Advisory lock key of the compaction (two at once would both add up the same rows).
@@ -62,6 +65,13 @@ class PgCounts:
     labels: dict[int, int] = field(default_factory=dict)  # by label id
     concepts: list[dict] = field(default_factory=list)  # id, slug, French and English labels
     page: list[int] | None = None  # ids of the page asked for, when listed here
+    # Whether the facets and the total were counted (else estimated from the sample).
+    facets_exact: bool = True
+    total_exact: bool = True
+    # Counted from the sample only: the words' matches in it, and the name cutting off the
+    # first actors passing every filter (None: fewer than asked for in the sample).
+    matches: int = 0
+    cut: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,9 +118,53 @@ class Chosen:
 
 
 def postgres_counts(
-    chosen: Chosen, *, page_start: int | None = None, page_size: int = 20, listed_above: int = 0
+    chosen: Chosen,
+    *,
+    page_start: int | None = None,
+    page_size: int = 20,
+    listed_above: int = 0,
+    exact_limit: int | None = None,
 ) -> PgCounts:
-    """The total and the facet counts of ``chosen.filters`` (see the module's docstring).
+    """The total and the facet counts of ``chosen.filters`` (see the module's docstring), and
+    the ids of the page starting at ``page_start`` where they are listed here (see
+    ``_statement_counts``).
+
+    With ``exact_limit``, a search whose words match more actors than that (as the sample
+    shows: ``SAMPLE_MODULUS`` times its matches) is counted from the sample only: the facets
+    and, unless few actors pass the filters, the total are estimates (``facets_exact`` and
+    ``total_exact`` say so)."""
+    words = bool(query_words(chosen.filters.q))
+    if words and exact_limit is not None:
+        cut = _cut_position(page_start or 0, page_size)
+        sampled = _statement_counts(chosen, sample=True, cut_position=cut)
+        if sampled.matches * SAMPLE_MODULUS > exact_limit:
+            return _estimated(
+                chosen,
+                sampled,
+                page_start=page_start,
+                page_size=page_size,
+                listed_above=listed_above,
+                exact_limit=exact_limit,
+            )
+    return _statement_counts(
+        chosen, page_start=page_start, page_size=page_size, listed_above=listed_above
+    )
+
+
+def _statement_counts(
+    chosen: Chosen,
+    *,
+    page_start: int | None = None,
+    page_size: int = 20,
+    listed_above: int = 0,
+    sample: bool = False,
+    cut_position: int = 0,
+) -> PgCounts:
+    """The total and the facet counts of ``chosen.filters``, in one statement.
+
+    With ``sample``, only the actors of the sample are counted (a search with words): the
+    result also holds the number of the words' matches in it (``matches``) and the name of
+    its ``cut_position``-th actor passing every filter, by name (``cut``), and no page.
 
     With ``page_start``, the same statement also lists the ids of the page starting there,
     from the matches already read (the search index and the facets hold a copy of each name):
@@ -130,7 +184,9 @@ def postgres_counts(
                 "WITH m AS MATERIALIZED (SELECT s.actor_id, s.name, s.family_id, s.type_id, "  # noqa: S608 - constants and placeholders only
                 "coalesce(s.region_id, '') AS region_id, coalesce(s.department_id, '') AS "
                 "department_id, s.status, s.label_ids, s.concept_ids "
-                f"FROM {ActorSearchIndex._meta.db_table} s WHERE s.vector @@ {match_sql}), "
+                f"FROM {ActorSearchIndex._meta.db_table} s WHERE s.vector @@ {match_sql}"
+                + (f" AND (s.actor_id %% {SAMPLE_MODULUS}) = 0" if sample else "")
+                + "), "
             )
         else:
             # The actors carrying a chosen label or concept: everything the counts below need
@@ -216,7 +272,22 @@ def postgres_counts(
     # match (ranked with ``search.actor_search_rank``'s weights, the vectors of those matches
     # only read again by key), else by name; any page of a listing filtered by labels or
     # concepts by name. The two branches are guarded by the total: one of them runs.
-    listed = page_start is not None and (words or bool(filters.labels or filters.concepts))
+    if sample:
+        cut_where, cut_params = chosen.where("m", *SCALARS, "label", "concept")
+        selects.append(
+            "SELECT 'matches', NULL, NULL, NULL, NULL, NULL, count(*) FROM m"
+        )
+        selects.append(
+            "SELECT 'cut', NULL, NULL, c.name, NULL, NULL, 0::bigint FROM (SELECT m.name "  # noqa: S608 - constants and placeholders only
+            f"FROM m WHERE {cut_where} ORDER BY m.name, m.actor_id "
+            f"OFFSET {max(int(cut_position), 1) - 1} LIMIT 1) c"
+        )
+        params += cut_params
+    listed = (
+        not sample
+        and page_start is not None
+        and (words or bool(filters.labels or filters.concepts))
+    )
     if listed:
         page_where, page_params = chosen.where("m", *SCALARS, "label", "concept")
         total_sql = f"(SELECT coalesce(sum(g.n), 0) FROM g WHERE {total_where})"  # noqa: S608
@@ -255,6 +326,10 @@ def postgres_counts(
                 result.scalars[what][key] = count
         elif what == "label":
             result.labels[item] = count
+        elif what == "matches":
+            result.matches = count
+        elif what == "cut":
+            result.cut = slug
         elif what == "concept":
             result.concepts.append(
                 {
@@ -272,16 +347,137 @@ def postgres_counts(
     return result
 
 
+def estimate(count: int) -> int:
+    """``count`` actors of the sample as an estimate of all: scaled up and rounded to two
+    significant figures (23,456 → 23,000), never 0 for a value the sample holds."""
+    if count <= 0:
+        return 0
+    scaled = count * SAMPLE_MODULUS
+    digits = len(str(scaled))
+    step = 10 ** max(digits - 2, 0)
+    return max(round(scaled / step) * step, 1)
+
+
+def _cut_position(page_start: int, page_size: int) -> int:
+    """The position, among the sample's actors passing the filters by name, of the name up to
+    which a page starting at ``page_start`` is listed: twice the rows the page needs, in the
+    sample's proportion, and a few more, so that the rows up to that name almost never fall
+    short (when they do, the page is listed from every match)."""
+    return -(-2 * (page_start + page_size) // SAMPLE_MODULUS) + 3
+
+
+def _estimated(
+    chosen: Chosen,
+    sampled: PgCounts,
+    *,
+    page_start: int | None,
+    page_size: int,
+    listed_above: int,
+    exact_limit: int,
+) -> PgCounts:
+    """The counts of a search whose words match many actors, from the sample ``sampled``:
+    every facet estimated. The total is estimated too when many actors pass the filters (the
+    page is then listed by name up to the sample's cut name, and only the first
+    ``exact_limit`` can be paged through); when few do, they are read (through the indexes of
+    the words and of the family, region and department) and the total is exact, the page best
+    first."""
+    result = PgCounts(
+        scalars={
+            name: {key: estimate(count) for key, count in values.items()}
+            for name, values in sampled.scalars.items()
+        },
+        labels={key: estimate(count) for key, count in sampled.labels.items()},
+        concepts=[{**row, "count": estimate(row["count"])} for row in sampled.concepts],
+        facets_exact=False,
+        matches=sampled.matches,
+    )
+    many = estimate(sampled.total) > max(listed_above, 0)
+    if many and sampled.cut is not None:
+        start = page_start or 0
+        page, before_cut = _page_by_name_until(chosen, sampled.cut, start, page_size)
+        if before_cut >= start + page_size:
+            result.total = estimate(sampled.total)
+            result.total_exact = False
+            result.page = page if page_start is not None else None
+            return result
+    total, page = _filtered_page(chosen, page_start or 0, page_size, listed_above)
+    result.total = total
+    result.page = page if page_start is not None else None
+    return result
+
+
+def _words_where(chosen: Chosen) -> tuple[str, list]:
+    """The condition on the search rows ``s`` of the words and every filter."""
+    match_sql, match_params = actor_search_tsquery_sql(chosen.filters.q)
+    where, params = chosen.where("s", *SCALARS, "label", "concept")
+    return f"s.vector @@ {match_sql} AND {where}", [*match_params, *params]
+
+
+def _page_by_name_until(
+    chosen: Chosen, cut: str, start: int, size: int
+) -> tuple[list[int], int]:
+    """(ids of the page by name, how many actors pass up to the name ``cut``): the matches
+    read are those whose name is not after ``cut`` (the words' index ANDed with the names')."""
+    where, params = _words_where(chosen)
+    rows = _fetch(
+        f"SELECT s.actor_id, count(*) OVER () FROM {ActorSearchIndex._meta.db_table} s "  # noqa: S608 - constants and placeholders only
+        f"WHERE {where} AND s.name <= %s ORDER BY s.name, s.actor_id LIMIT %s OFFSET %s",
+        [*params, cut, size, start],
+        forced=True,
+    )
+    return [pk for pk, _count in rows], (rows[0][1] if rows else 0)
+
+
+def _filtered_page(
+    chosen: Chosen, start: int, size: int, listed_above: int
+) -> tuple[int, list[int]]:
+    """(how many actors pass the words and every filter, the ids of the page starting at
+    ``start``): best first when they are at most ``listed_above``, else by name."""
+    where, params = _words_where(chosen)
+    table = ActorSearchIndex._meta.db_table
+    rank_sql, rank_params = actor_search_rank_sql(chosen.filters.q, "v.vector")
+    above = int(listed_above)
+    sql = (
+        f"WITH f AS MATERIALIZED (SELECT s.actor_id, s.name FROM {table} s WHERE {where}), "  # noqa: S608 - constants and placeholders only
+        "n AS (SELECT count(*) AS n FROM f) "
+        "SELECT 'total', NULL::bigint, n.n FROM n "
+        "UNION ALL SELECT 'page', p.actor_id, row_number() OVER (ORDER BY p.name, p.actor_id) "
+        f"FROM (SELECT f.actor_id, f.name FROM f WHERE (SELECT n FROM n) > {above} "
+        "ORDER BY f.name, f.actor_id LIMIT %s OFFSET %s) p "
+        "UNION ALL SELECT 'page', r.actor_id, "
+        "row_number() OVER (ORDER BY r.rank DESC, r.name, r.actor_id) FROM "
+        f"(SELECT f.actor_id, f.name, {rank_sql} AS rank FROM f "
+        f"JOIN {table} v ON v.actor_id = f.actor_id WHERE (SELECT n FROM n) <= {above} "
+        "ORDER BY 3 DESC, f.name, f.actor_id LIMIT %s OFFSET %s) r"
+    )
+    rows = _fetch(sql, [*params, size, start, *rank_params, size, start], forced=True)
+    total, page = 0, []
+    for what, pk, number in rows:
+        if what == "total":
+            total = number
+        else:
+            page.append((number, pk))
+    return total, [pk for _number, pk in sorted(page)]
+
+
 def _fetch(sql: str, params: list, *, forced: bool) -> list[tuple]:
     if not forced:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
     names = [name for name, _value in _MATCH_SETTINGS]
+    outer = connection.in_atomic_block
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # Local to the transaction and put back as they were: inside another transaction the
-        # block adds no savepoint (an error marks that transaction for rollback, which undoes
-        # the settings too).
+        # Local to the transaction: its end puts them back. Inside another transaction they
+        # are put back here (the block adds no savepoint: an error marks that transaction for
+        # rollback, which undoes the settings too).
+        if not outer:
+            cursor.execute(
+                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                [value for pair in _MATCH_SETTINGS for value in pair],
+            )
+            cursor.execute(sql, params)
+            return cursor.fetchall()
         cursor.execute(
             "SELECT "
             + ", ".join(["current_setting(%s)"] * len(names))

@@ -46,10 +46,19 @@ def _query_without(filters: ActorFilters, name: str, value: str) -> str:
     return urlencode(pairs)
 
 
-def _facet_rows(facets) -> list[dict]:
+def _facet_rows(facets, *, exact: bool = True) -> list[dict]:
     """The facets that have values, each with its list items written here: a checkbox and
-    its label with the count in words ("12 actors"). About 200 values a page: written once in
-    Python rather than by the template engine for each (a third of the page's time)."""
+    its label with the count in words ("12 actors", "≈ 1,200 actors" when ``exact`` is false:
+    estimated from a sample). About 200 values a page: written once in Python rather than by
+    the template engine for each (a third of the page's time)."""
+    about = (
+        ""
+        if exact
+        else format_html(
+            '<span aria-hidden="true">≈ </span><span class="visually-hidden">{} </span>',
+            _("about"),
+        )
+    )
     rows = []
     for facet in facets:
         if not facet.values:
@@ -64,12 +73,13 @@ def _facet_rows(facets) -> list[dict]:
                     '<li class="form-field--checkbox"><input type="checkbox" name="{name}" '
                     'value="{value}" id="facet-{name}-{number}"{checked}> '
                     '<label for="facet-{name}-{number}">{label} '
-                    '<span class="meta">({count})</span></label></li>',
+                    '<span class="meta">({about}{count})</span></label></li>',
                     name=facet.name,
                     value=value.value,
                     number=number,
                     checked=mark_safe(" checked") if value.selected else "",
                     label=value.label,
+                    about=about if value.count else "",
                     count=count_text,
                 )
             )
@@ -112,7 +122,7 @@ def directory(request):
         "filter_query": urlencode(filters.as_query()),
         "problems": problems + results.problems,
         "chosen": chosen,
-        "facet_rows": _facet_rows(results.facets),
+        "facet_rows": _facet_rows(results.facets, exact=results.facets_exact),
         "closed": ActorStatus.CLOSED,
         "searched": bool(query_words(filters.q)),
     }

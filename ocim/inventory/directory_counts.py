@@ -274,9 +274,7 @@ def _statement_counts(
     # concepts by name. The two branches are guarded by the total: one of them runs.
     if sample:
         cut_where, cut_params = chosen.where("m", *SCALARS, "label", "concept")
-        selects.append(
-            "SELECT 'matches', NULL, NULL, NULL, NULL, NULL, count(*) FROM m"
-        )
+        selects.append("SELECT 'matches', NULL, NULL, NULL, NULL, NULL, count(*) FROM m")
         selects.append(
             "SELECT 'cut', NULL, NULL, c.name, NULL, NULL, 0::bigint FROM (SELECT m.name "  # noqa: S608 - constants and placeholders only
             f"FROM m WHERE {cut_where} ORDER BY m.name, m.actor_id "
@@ -413,9 +411,7 @@ def _words_where(chosen: Chosen) -> tuple[str, list]:
     return f"s.vector @@ {match_sql} AND {where}", [*match_params, *params]
 
 
-def _page_by_name_until(
-    chosen: Chosen, cut: str, start: int, size: int
-) -> tuple[list[int], int]:
+def _page_by_name_until(chosen: Chosen, cut: str, start: int, size: int) -> tuple[list[int], int]:
     """(ids of the page by name, how many actors pass up to the name ``cut``): the matches
     read are those whose name is not after ``cut`` (the words' index ANDed with the names')."""
     where, params = _words_where(chosen)

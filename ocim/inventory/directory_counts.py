@@ -35,9 +35,11 @@ from .models_directory import ActorFacets, ActorSearchIndex, DirectoryCount
 from .search import actor_search_rank_sql, actor_search_tsquery_sql, query_words
 
 SCALARS = ("family", "type", "region", "department", "status")
-# The sample of the search rows: the actors whose id is a multiple of this (an indexed
-# expression, migration 0009): a sixteenth of them.
-SAMPLE_MODULUS = 16
+# The samples of the search rows, by the remainder of the actor's id divided by
+# ``SAMPLE_MODULUS`` (an indexed expression, migration 0009): one actor in 64 (remainder 0),
+# then one in 16 (remainders 0 to 3) when the first holds too few of a search's matches.
+SAMPLE_MODULUS = 64
+SAMPLES = (64, 16)
 TABLE = DirectoryCount._meta.db_table
 CELL = "family_id, type_id, region_id, department_id, status"
 # Advisory lock key of the compaction (two at once would both add up the same rows).
@@ -72,6 +74,7 @@ class PgCounts:
     # first actors passing every filter (None: fewer than asked for in the sample).
     matches: int = 0
     cut: str | None = None
+    one_in: int = 1  # the sample's inverse share (1: every actor)
 
 
 @dataclass(frozen=True)
@@ -129,15 +132,24 @@ def postgres_counts(
     the ids of the page starting at ``page_start`` where they are listed here (see
     ``_statement_counts``).
 
-    With ``exact_limit``, a search whose words match more actors than that (as the sample
-    shows: ``SAMPLE_MODULUS`` times its matches) is counted from the sample only: the facets
-    and, unless few actors pass the filters, the total are estimates (``facets_exact`` and
-    ``total_exact`` say so)."""
+    With ``exact_limit``, a search whose words match more actors than that (as a sample
+    shows: its matches there times the sample's inverse share) is counted from a sample only:
+    one actor in 64 when it holds at least a sixteenth of ``exact_limit`` in matches, else one
+    in 16. The facets and, unless few actors pass the filters, the total are then estimates
+    (``facets_exact`` and ``total_exact`` say so). The work stays near what ``exact_limit``
+    matches cost, however many there are."""
     words = bool(query_words(chosen.filters.q))
+    sampled = None
     if words and exact_limit is not None:
-        cut = _cut_position(page_start or 0, page_size)
-        sampled = _statement_counts(chosen, sample=True, cut_position=cut)
-        if sampled.matches * SAMPLE_MODULUS > exact_limit:
+        for one_in in SAMPLES:
+            cut = _cut_position(page_start or 0, page_size, one_in)
+            sampled = _statement_counts(chosen, sample=one_in, cut_position=cut)
+            if sampled.matches * one_in <= exact_limit:
+                sampled = None  # few enough: counted exactly below
+                break
+            if sampled.matches * 16 >= exact_limit:
+                break  # enough matches in this sample to estimate from
+        if sampled is not None:
             return _estimated(
                 chosen,
                 sampled,
@@ -157,12 +169,13 @@ def _statement_counts(
     page_start: int | None = None,
     page_size: int = 20,
     listed_above: int = 0,
-    sample: bool = False,
+    sample: int = 0,
     cut_position: int = 0,
 ) -> PgCounts:
     """The total and the facet counts of ``chosen.filters``, in one statement.
 
-    With ``sample``, only the actors of the sample are counted (a search with words): the
+    With ``sample`` (one in how many), only the actors of that sample are counted (a search
+    with words): the
     result also holds the number of the words' matches in it (``matches``) and the name of
     its ``cut_position``-th actor passing every filter, by name (``cut``), and no page.
 
@@ -185,7 +198,11 @@ def _statement_counts(
                 "coalesce(s.region_id, '') AS region_id, coalesce(s.department_id, '') AS "
                 "department_id, s.status, s.label_ids, s.concept_ids "
                 f"FROM {ActorSearchIndex._meta.db_table} s WHERE s.vector @@ {match_sql}"
-                + (f" AND (s.actor_id %% {SAMPLE_MODULUS}) = 0" if sample else "")
+                + (
+                    f" AND (s.actor_id %% {SAMPLE_MODULUS}) < {SAMPLE_MODULUS // sample}"
+                    if sample
+                    else ""
+                )
                 + "), "
             )
         else:
@@ -281,12 +298,21 @@ def _statement_counts(
             f"OFFSET {max(int(cut_position), 1) - 1} LIMIT 1) c"
         )
         params += cut_params
-    listed = (
-        not sample
-        and page_start is not None
-        and (words or bool(filters.labels or filters.concepts))
-    )
-    if listed:
+    listed = not sample and page_start is not None
+    if listed and not (words or filters.labels or filters.concepts):
+        # A listing by family, type, region, department or status: by name from the narrow
+        # facet rows, whose name index holds those columns too: the index alone is read, up to
+        # the page (actors' names follow their kind: walking the actors' own name index for
+        # the universities of a region read 15,000 rows of the actors' table).
+        where, where_params = chosen.where("f", *SCALARS)
+        selects.append(
+            "SELECT 'page', NULL, p.actor_id, NULL, NULL, NULL, "  # noqa: S608 - constants and placeholders only
+            "row_number() OVER (ORDER BY p.name, p.actor_id) FROM (SELECT f.actor_id, f.name "
+            f"FROM {ActorFacets._meta.db_table} f WHERE {where} "
+            f"ORDER BY f.name, f.actor_id LIMIT {int(page_size)} OFFSET %s) p"
+        )
+        params += [*where_params, page_start]
+    elif listed:
         page_where, page_params = chosen.where("m", *SCALARS, "label", "concept")
         total_sql = f"(SELECT coalesce(sum(g.n), 0) FROM g WHERE {total_where})"  # noqa: S608
         above = int(listed_above) if words else 0
@@ -312,7 +338,7 @@ def _statement_counts(
     sql = "".join(statement) + " UNION ALL ".join(selects)
     rows = _fetch(sql, params, forced=words or bool(filters.labels or filters.concepts))
 
-    result = PgCounts(page=[] if listed else None)
+    result = PgCounts(page=[] if listed else None, one_in=sample or 1)
     page = []
     for what, key, item, slug, label_fr, label_en, count in rows:
         if what == "total":
@@ -345,23 +371,24 @@ def _statement_counts(
     return result
 
 
-def estimate(count: int) -> int:
-    """``count`` actors of the sample as an estimate of all: scaled up and rounded to two
-    significant figures (23,456 → 23,000), never 0 for a value the sample holds."""
+def estimate(count: int, one_in: int) -> int:
+    """``count`` actors of a sample of one actor in ``one_in`` as an estimate of all: scaled up
+    and rounded to two significant figures (23,456 → 23,000), never 0 for a value the sample
+    holds."""
     if count <= 0:
         return 0
-    scaled = count * SAMPLE_MODULUS
+    scaled = count * one_in
     digits = len(str(scaled))
     step = 10 ** max(digits - 2, 0)
     return max(round(scaled / step) * step, 1)
 
 
-def _cut_position(page_start: int, page_size: int) -> int:
+def _cut_position(page_start: int, page_size: int, one_in: int) -> int:
     """The position, among the sample's actors passing the filters by name, of the name up to
     which a page starting at ``page_start`` is listed: twice the rows the page needs, in the
     sample's proportion, and a few more, so that the rows up to that name almost never fall
     short (when they do, the page is listed from every match)."""
-    return -(-2 * (page_start + page_size) // SAMPLE_MODULUS) + 3
+    return -(-2 * (page_start + page_size) // one_in) + 3
 
 
 def _estimated(
@@ -379,22 +406,24 @@ def _estimated(
     ``exact_limit`` can be paged through); when few do, they are read (through the indexes of
     the words and of the family, region and department) and the total is exact, the page best
     first."""
+    one_in = sampled.one_in
     result = PgCounts(
         scalars={
-            name: {key: estimate(count) for key, count in values.items()}
+            name: {key: estimate(count, one_in) for key, count in values.items()}
             for name, values in sampled.scalars.items()
         },
-        labels={key: estimate(count) for key, count in sampled.labels.items()},
-        concepts=[{**row, "count": estimate(row["count"])} for row in sampled.concepts],
+        labels={key: estimate(count, one_in) for key, count in sampled.labels.items()},
+        concepts=[{**row, "count": estimate(row["count"], one_in)} for row in sampled.concepts],
         facets_exact=False,
         matches=sampled.matches,
+        one_in=one_in,
     )
-    many = estimate(sampled.total) > max(listed_above, 0)
+    many = estimate(sampled.total, one_in) > max(listed_above, 0)
     if many and sampled.cut is not None:
         start = page_start or 0
         page, before_cut = _page_by_name_until(chosen, sampled.cut, start, page_size)
         if before_cut >= start + page_size:
-            result.total = estimate(sampled.total)
+            result.total = estimate(sampled.total, one_in)
             result.total_exact = False
             result.page = page if page_start is not None else None
             return result

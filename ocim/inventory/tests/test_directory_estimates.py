@@ -78,22 +78,28 @@ def _facet(results, name) -> dict[str, int]:
 
 def test_a_frequent_word_is_estimated_from_the_sample_and_lists_the_same_page(many, settings):
     exact = _search("q=musée", settings, limit=100_000)
-    estimated = _search("q=musée", settings, limit=100)
     assert exact.total == ACTORS and exact.total_exact and exact.facets_exact
-    assert not estimated.facets_exact and not estimated.total_exact
-    ids = Actor.objects.values_list("pk", flat=True)
-    in_sample = [pk for pk in ids if pk % SAMPLE_MODULUS == 0]
-    assert estimated.total == estimate(len(in_sample))
-    # Every facet count is the sample's count scaled up, close to the real one.
-    lyon = Actor.objects.filter(region_id="84", pk__in=in_sample).count()
-    assert _facet(estimated, "region")["84"] == estimate(lyon)
+    ids = list(Actor.objects.values_list("pk", flat=True))
+    lyon = set(Actor.objects.filter(region_id="84").values_list("pk", flat=True))
+    # 480 matches: one actor in 64 holds enough of them against a limit of 100; one in 16 is
+    # read against a limit of 400.
+    for limit, one_in, remainders in ((100, 64, 1), (400, 16, 4)):
+        estimated = _search("q=musée", settings, limit=limit)
+        assert not estimated.facets_exact and not estimated.total_exact
+        in_sample = [pk for pk in ids if pk % SAMPLE_MODULUS < remainders]
+        assert estimated.total == estimate(len(in_sample), one_in)
+        # Every facet count is the sample's count scaled up.
+        in_lyon = len([pk for pk in in_sample if pk in lyon])
+        assert _facet(estimated, "region")["84"] == estimate(in_lyon, one_in)
+        # The same actors by name, on the first page and further on; paging stops at the
+        # limit.
+        assert _ids(estimated) == _ids(exact)
+        assert _ids(_search("q=musée", settings, limit=limit, page=3)) == _ids(
+            _search("q=musée", settings, limit=100_000, page=3)
+        )
+        assert estimated.page.paginator.count == limit
+    # One in 16 is close to the real counts.
     assert abs(_facet(estimated, "region")["84"] - _facet(exact, "region")["84"]) < 80
-    # The same actors by name, on the first page and further on; paging stops at the limit.
-    assert _ids(estimated) == _ids(exact)
-    assert _ids(_search("q=musée", settings, limit=100, page=3)) == _ids(
-        _search("q=musée", settings, limit=100_000, page=3)
-    )
-    assert estimated.page.paginator.count == 100
 
 
 def test_a_narrow_filter_on_a_frequent_word_gives_an_exact_total_best_first(many, settings):

@@ -26,6 +26,7 @@ filter but their own, all in the same statement.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -139,17 +140,32 @@ def postgres_counts(
     (``facets_exact`` and ``total_exact`` say so). The work stays near what ``exact_limit``
     matches cost, however many there are."""
     words = bool(query_words(chosen.filters.q))
-    sampled = None
-    if words and exact_limit is not None:
-        for one_in in SAMPLES:
-            cut = _cut_position(page_start or 0, page_size, one_in)
-            sampled = _statement_counts(chosen, sample=one_in, cut_position=cut)
-            if sampled.matches * one_in <= exact_limit:
-                sampled = None  # few enough: counted exactly below
-                break
-            if sampled.matches * 16 >= exact_limit:
-                break  # enough matches in this sample to estimate from
-        if sampled is not None:
+    if not (words and exact_limit is not None):
+        return _statement_counts(
+            chosen, page_start=page_start, page_size=page_size, listed_above=listed_above
+        )
+    with _match_settings():
+        return _sampled_counts(
+            chosen,
+            page_start=page_start,
+            page_size=page_size,
+            listed_above=listed_above,
+            exact_limit=exact_limit,
+        )
+
+
+def _sampled_counts(
+    chosen: Chosen, *, page_start: int | None, page_size: int, listed_above: int, exact_limit: int
+) -> PgCounts:
+    """``postgres_counts`` of a search with words: a sample first, then every match if they
+    are few."""
+    for one_in in SAMPLES:
+        cut = _cut_position(page_start or 0, page_size, one_in)
+        sampled = _statement_counts(chosen, sample=one_in, cut_position=cut)
+        if sampled.matches * one_in <= exact_limit:
+            break  # few enough: every match is counted below
+        if sampled.matches * 16 >= exact_limit or one_in == SAMPLES[-1]:
+            # Enough matches in this sample to estimate from (or the largest sample).
             return _estimated(
                 chosen,
                 sampled,
@@ -486,38 +502,48 @@ def _filtered_page(
 
 
 def _fetch(sql: str, params: list, *, forced: bool) -> list[tuple]:
-    if not forced:
+    if not forced or getattr(connection, "_ocim_match_settings", False):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+    with _match_settings():
+        return _fetch(sql, params, forced=True)
+
+
+@contextmanager
+def _match_settings():
+    """``_MATCH_SETTINGS`` for the statements run inside (one transaction, the settings set
+    once for all of them). Local to the transaction: its end puts them back; inside another
+    transaction they are put back here (the block adds no savepoint: an error marks that
+    transaction for rollback, which undoes the settings too)."""
+    if getattr(connection, "_ocim_match_settings", False):
+        yield
+        return
     names = [name for name, _value in _MATCH_SETTINGS]
     outer = connection.in_atomic_block
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # Local to the transaction: its end puts them back. Inside another transaction they
-        # are put back here (the block adds no savepoint: an error marks that transaction for
-        # rollback, which undoes the settings too).
-        if not outer:
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            if outer:
+                cursor.execute(
+                    "SELECT " + ", ".join(["current_setting(%s)"] * len(names)),
+                    names,
+                )
+                before = cursor.fetchone()
             cursor.execute(
                 "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
                 [value for pair in _MATCH_SETTINGS for value in pair],
             )
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-        cursor.execute(
-            "SELECT "
-            + ", ".join(["current_setting(%s)"] * len(names))
-            + ", "
-            + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-            [*names, *(value for pair in _MATCH_SETTINGS for value in pair)],
-        )
-        before = cursor.fetchone()[: len(names)]
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-        cursor.execute(
-            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-            [value for pair in zip(names, before, strict=True) for value in pair],
-        )
-    return rows
+        connection._ocim_match_settings = True
+        try:
+            yield
+        finally:
+            connection._ocim_match_settings = False
+        if outer:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                    [value for pair in zip(names, before, strict=True) for value in pair],
+                )
 
 
 # --- Upkeep of the cells -----------------------------------------------------------------------

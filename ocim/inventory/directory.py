@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocim.core.facets import FacetValue
-from ocim.core.models import Concept, Department
+from ocim.core.models import Commune, Concept, Department
 
 from .directory_counts import Chosen, postgres_counts
 from .filters import ActorFilters
@@ -447,6 +447,75 @@ def _cached(key: str | None, compute):
     return found
 
 
+# The columns of an actor the directory's list shows (the others are loaded if asked for), in
+# the model's order (as ``Model.from_db`` takes them).
+_PAGE_FIELDS = tuple(
+    field.attname
+    for field in Actor._meta.concrete_fields
+    if field.attname
+    in {
+        "id",
+        "name",
+        "slug",
+        "status",
+        "closed_year",
+        "type_id",
+        "family_id",
+        "commune_id",
+        "department_id",
+        "region_id",
+    }
+)
+_COMMUNE_FIELDS = tuple(
+    field.attname
+    for field in Commune._meta.concrete_fields
+    if field.attname in {"insee_code", "name"}
+)
+
+
+def _page_actors(ids: list[int], lookups: _Lookups) -> list[Actor]:
+    """The actors ``ids`` in that order, with what the list shows: their columns and their
+    commune's name in one narrow query, their type, family, department and region from the
+    lookups the process keeps (a query joining five tables and building six models an actor
+    cost 3 ms a page). Any other field is loaded if something asks for it."""
+    if not ids:
+        return []
+    database = Actor.objects.db
+    types = {item.pk: item for item in lookups.types}
+    departments = {item.code: item for item in lookups.departments}
+    fields = {name: Actor._meta.get_field(name) for name in ("type", "family", "department")}
+    region_field, commune_field = Actor._meta.get_field("region"), Actor._meta.get_field("commune")
+    found = {}
+    for *values, commune_name in Actor.objects.filter(pk__in=ids).values_list(
+        *_PAGE_FIELDS, "commune__name"
+    ):
+        actor = Actor.from_db(database, _PAGE_FIELDS, values)
+        kind = types.get(actor.type_id)
+        if kind is not None:
+            fields["type"].set_cached_value(actor, kind)
+            if kind.family_id == actor.family_id:
+                fields["family"].set_cached_value(actor, kind.family)
+        department = departments.get(actor.department_id)
+        if department is not None:
+            fields["department"].set_cached_value(actor, department)
+            if department.region_id == actor.region_id:
+                region_field.set_cached_value(actor, department.region)
+        if actor.commune_id:
+            commune_field.set_cached_value(
+                actor,
+                Commune.from_db(
+                    database,
+                    _COMMUNE_FIELDS,
+                    [
+                        {"insee_code": actor.commune_id, "name": commune_name}[name]
+                        for name in _COMMUNE_FIELDS
+                    ],
+                ),
+            )
+        found[actor.pk] = actor
+    return [found[pk] for pk in ids if pk in found]
+
+
 def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResults:
     """The page ``page`` (clamped to the pages there are) of the actors passing ``filters``,
     best match first when there are words to search and at most ``RANKED_MATCHES`` matches
@@ -490,13 +559,10 @@ def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResult
         if reachable
         else []
     )
-    rows = Actor.objects.select_related(
-        "type", "family", "commune", "department", "region"
-    ).in_bulk(ids)
     return DirectoryResults(
         filters=filters,
         total=total,
-        page=Page([rows[pk] for pk in ids if pk in rows], number, paginator),
+        page=Page(_page_actors(ids, lookups), number, paginator),
         facets=_facets(filters, lookups, counts),
         problems=_unknown_values(filters, lookups),
         no_words=no_words,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from html import escape as _escape
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.http import Http404
 from django.shortcuts import render
@@ -86,6 +86,16 @@ def _facet_rows(facets, *, exact: bool = True) -> list[dict]:
     return rows
 
 
+def _with_links(actors) -> list:
+    """The actors with the address of their page (``public_url``): the URL is reversed once,
+    not once an actor (a sixth of the template's time)."""
+    before, after = reverse("inventory:actor", kwargs={"slug": "slug-here"}).split("slug-here")
+    actors = list(actors)
+    for actor in actors:
+        actor.public_url = f"{before}{quote(actor.slug)}{after}"
+    return actors
+
+
 @require_safe
 def directory(request):
     """The directory: search box, facets with counts, one page of actors. Any query string is
@@ -115,7 +125,7 @@ def directory(request):
         "filters": filters,
         "results": results,
         "page_obj": page,
-        "actors": list(page.object_list),
+        "actors": _with_links(page.object_list),
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "filter_query": urlencode(filters.as_query()),
         "problems": problems + results.problems,

@@ -235,7 +235,12 @@ def _statement_counts(
                 f"FROM {ActorFacets._meta.db_table} f WHERE {match}), "
             )
         params += match_params
-        group_where, group_params = chosen.where("m", "label", "concept")
+        # The labels' and concepts' conditions, unless ``m`` holds exactly the actors passing
+        # them (no words, and labels or concepts but not both): a check per row saved.
+        exactly = not words and not (filters.labels and filters.concepts)
+        group_where, group_params = (
+            ("TRUE", []) if exactly else chosen.where("m", "label", "concept")
+        )
         statement.append(
             f"g AS MATERIALIZED (SELECT {CELL}, count(*) AS n FROM m WHERE {group_where} "  # noqa: S608 - constants and placeholders only
             f"GROUP BY {CELL}) "

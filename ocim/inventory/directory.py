@@ -61,6 +61,7 @@ class Facet:
     name: str  # the query-string parameter
     label: str
     values: list[FacetValue]
+    exact: bool = True  # counted, or estimated from a sample
 
     @property
     def selected_count(self) -> int:
@@ -319,7 +320,8 @@ def _facets(filters: ActorFilters, lookups: _Lookups, counts: dict[str, dict]) -
             # Values no actor has are left out (unless chosen: they can then be unticked).
             if count or chosen or name == "status":
                 values.append(FacetValue(str(value), str(value_label), count, chosen))
-        facets.append(Facet(name=name, label=str(label), values=values))
+        exact = counts.get("facets_exact", True) and name not in counts.get("estimated", ())
+        facets.append(Facet(name=name, label=str(label), values=values, exact=exact))
     return facets
 
 
@@ -414,6 +416,7 @@ def _postgres_counts(
         "concept": {row["concept__slug"]: row["count"] for row in found.concepts},
         "facets_exact": found.facets_exact,
         "total_exact": found.total_exact,
+        "estimated": found.estimated,
     }
     return found.total, counts
 
@@ -566,7 +569,7 @@ def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResult
         facets=_facets(filters, lookups, counts),
         problems=_unknown_values(filters, lookups),
         no_words=no_words,
-        facets_exact=counts.get("facets_exact", True),
+        facets_exact=counts.get("facets_exact", True) and not counts.get("estimated"),
         total_exact=total_exact,
     )
 

@@ -76,6 +76,8 @@ class PgCounts:
     matches: int = 0
     cut: str | None = None
     one_in: int = 1  # the sample's inverse share (1: every actor)
+    # Facets estimated from a sample while the others are counted ("label", "concept").
+    estimated: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,11 @@ def postgres_counts(
     words = bool(query_words(chosen.filters.q))
     if not (words and exact_limit is not None):
         return _statement_counts(
-            chosen, page_start=page_start, page_size=page_size, listed_above=listed_above
+            chosen,
+            page_start=page_start,
+            page_size=page_size,
+            listed_above=listed_above,
+            exact_limit=exact_limit,
         )
     with _match_settings():
         return _sampled_counts(
@@ -187,6 +193,7 @@ def _statement_counts(
     listed_above: int = 0,
     sample: int = 0,
     cut_position: int = 0,
+    exact_limit: int | None = None,
 ) -> PgCounts:
     """The total and the facet counts of ``chosen.filters``, in one statement.
 
@@ -206,6 +213,13 @@ def _statement_counts(
     words = bool(query_words(filters.q))
     statement, params = [], []
 
+    # A listing by one label (or one concept) and no words: (kind of its cells, its id).
+    single = None
+    if not words and bool(filters.labels) != bool(filters.concepts):
+        ids = chosen.label_ids if filters.labels else chosen.concept_ids
+        if len(ids) == 1:
+            kind = DirectoryCount.LABELS if filters.labels else DirectoryCount.CONCEPTS
+            single = (kind, ids[0])
     if words or filters.labels or filters.concepts:
         if words:
             match_sql, match_params = actor_search_tsquery_sql(filters.q)
@@ -235,17 +249,25 @@ def _statement_counts(
                 f"FROM {ActorFacets._meta.db_table} f WHERE {match}), "
             )
         params += match_params
-        # The labels' and concepts' conditions, unless ``m`` holds exactly the actors passing
-        # them (no words, and labels or concepts but not both): a check per row saved.
-        exactly = not words and not (filters.labels and filters.concepts)
-        group_where, group_params = (
-            ("TRUE", []) if exactly else chosen.where("m", "label", "concept")
-        )
-        statement.append(
-            f"g AS MATERIALIZED (SELECT {CELL}, count(*) AS n FROM m WHERE {group_where} "  # noqa: S608 - constants and placeholders only
-            f"GROUP BY {CELL}) "
-        )
-        params += group_params
+        if single is not None:
+            # One label (or concept) and no words: its actors' cells are kept, exactly.
+            statement.append(
+                f"g AS MATERIALIZED (SELECT {CELL}, count AS n FROM {TABLE} "  # noqa: S608 - constants and placeholders only
+                f"WHERE kind = {single[0]} AND item_id = %s) "
+            )
+            params.append(single[1])
+        else:
+            # The labels' and concepts' conditions, unless ``m`` holds exactly the actors
+            # passing them (no words, and labels or concepts but not both).
+            exactly = not words and not (filters.labels and filters.concepts)
+            group_where, group_params = (
+                ("TRUE", []) if exactly else chosen.where("m", "label", "concept")
+            )
+            statement.append(
+                f"g AS MATERIALIZED (SELECT {CELL}, count(*) AS n FROM m WHERE {group_where} "  # noqa: S608 - constants and placeholders only
+                f"GROUP BY {CELL}) "
+            )
+            params += group_params
     else:
         statement.append(
             f"WITH g AS MATERIALIZED (SELECT {CELL}, count AS n FROM {TABLE} "  # noqa: S608 - constants only
@@ -279,31 +301,53 @@ def _statement_counts(
         ("concept", DirectoryCount.CONCEPTS, "concept_ids"),
     ):
         other = "concept" if name == "label" else "label"
-        if words or getattr(filters, f"{other}s"):
+        if single is not None and exact_limit is not None and getattr(filters, f"{other}s"):
+            # The concepts of one label's actors (or the reverse): counted from every one of
+            # them when they are few, else from one in 16 and marked as estimates ("~").
+            where, where_params = chosen.where("m", *SCALARS)
+            # How many of them pass the other filters (the total), read from the cells.
+            total_sql = f"(SELECT coalesce(sum(g.n), 0) FROM g WHERE {total_where})"  # noqa: S608
+            grouped = (
+                f"SELECT x.id, sum(y.n) AS n FROM (SELECT m.{column}, count(*) AS n FROM m "  # noqa: S608 - constants and placeholders only
+                f"WHERE {where} AND {{guard}} GROUP BY m.{column}) y, "
+                f"unnest(y.{column}) AS x(id) GROUP BY x.id"
+            )
+            limit = int(exact_limit)
+            every = grouped.format(guard=f"{total_sql} <= {limit}")
+            sampled = grouped.format(
+                guard=f"{total_sql} > {limit} AND (m.actor_id %% {SAMPLE_MODULUS}) < "
+                f"{SAMPLE_MODULUS // SAMPLES[-1]}"
+            )
+            source = (
+                f"SELECT c.id, c.n, '' AS mark FROM ({every}) c "  # noqa: S608 - constants and placeholders only
+                f"UNION ALL SELECT c.id, c.n, '~' FROM ({sampled}) c"
+            )
+            where_params = [*where_params, *total_params] * 2
+        elif words or getattr(filters, f"{other}s"):
             where, where_params = chosen.where("m", *SCALARS, other)
             # The matches grouped by their set of labels (or concepts) first: a few thousand
             # sets for tens of thousands of matches, each then unnested once.
             source = (
-                f"SELECT x.id, sum(y.n) AS n FROM (SELECT m.{column}, count(*) AS n FROM m "  # noqa: S608 - constants and placeholders only
-                f"WHERE {where} GROUP BY m.{column}) y, unnest(y.{column}) AS x(id) "
+                f"SELECT x.id, sum(y.n) AS n, '' AS mark FROM (SELECT m.{column}, count(*) AS n "  # noqa: S608 - constants and placeholders only
+                f"FROM m WHERE {where} GROUP BY m.{column}) y, unnest(y.{column}) AS x(id) "
                 "GROUP BY x.id"
             )
         else:
             where, where_params = chosen.where("d", *SCALARS)
             source = (
-                f"SELECT d.item_id AS id, sum(d.count) AS n FROM {TABLE} d "  # noqa: S608 - constants and placeholders only
+                f"SELECT d.item_id AS id, sum(d.count) AS n, '' AS mark FROM {TABLE} d "  # noqa: S608 - constants and placeholders only
                 f"WHERE d.kind = {kind} AND {where} GROUP BY d.item_id HAVING sum(d.count) <> 0"
             )
         params += where_params
         if name == "label":
             selects.append(
-                "SELECT 'label', NULL, c.id, NULL, NULL, NULL, c.n::bigint "  # noqa: S608 - constants and placeholders only
+                "SELECT 'label' || c.mark, NULL, c.id, NULL, NULL, NULL, c.n::bigint "  # noqa: S608 - constants and placeholders only
                 f"FROM ({source}) c"
             )
         else:
             selects.append(
-                "SELECT 'concept', NULL, k.id, k.slug, k.label_fr, k.label_en, c.n::bigint "  # noqa: S608 - constants and placeholders only
-                f"FROM ({source}) c JOIN core_concept k ON k.id = c.id"
+                "SELECT 'concept' || c.mark, NULL, k.id, k.slug, k.label_fr, k.label_en, "  # noqa: S608 - constants and placeholders only
+                f"c.n::bigint FROM ({source}) c JOIN core_concept k ON k.id = c.id"
             )
 
     # The page asked for: a search's best matches first when at most ``listed_above`` actors
@@ -362,6 +406,10 @@ def _statement_counts(
     result = PgCounts(page=[] if listed else None, one_in=sample or 1)
     page = []
     for what, key, item, slug, label_fr, label_en, count in rows:
+        if what.endswith("~"):  # counted in the sample of one actor in SAMPLES[-1]
+            what = what[:-1]
+            result.estimated.add(what)
+            count = estimate(count, SAMPLES[-1])
         if what == "total":
             result.total = count
         elif what in ("family", "type"):

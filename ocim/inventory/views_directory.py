@@ -47,16 +47,14 @@ def _query_without(filters: ActorFilters, name: str, value: str) -> str:
     return urlencode(pairs)
 
 
-def _facet_rows(facets, *, exact: bool = True) -> list[dict]:
+def _facet_rows(facets) -> list[dict]:
     """The facets that have values, each with its list items written here: a checkbox and
-    its label with the count in words ("12 actors", "≈ 1,200 actors" when ``exact`` is false:
-    estimated from a sample). About 200 values a page: written in Python with the standard
+    its label with the count in words ("12 actors", "≈ 1,200 actors" for a facet estimated
+    from a sample). About 200 values a page: written in Python with the standard
     library's escaping (Django's template engine, then ``format_html``, cost 25 µs a value, a
     sixth of the page's time); each count's words are looked up once."""
-    about = (
-        ""
-        if exact
-        else '<span aria-hidden="true">≈ </span><span class="visually-hidden">'
+    about_text = (
+        '<span aria-hidden="true">≈ </span><span class="visually-hidden">'
         f"{_escape(_('about'))} </span>"
     )
     count_texts: dict[int, str] = {}
@@ -65,6 +63,7 @@ def _facet_rows(facets, *, exact: bool = True) -> list[dict]:
         if not facet.values:
             continue
         name = _escape(str(facet.name))
+        about = "" if facet.exact else about_text
         items = []
         for number, value in enumerate(facet.values, start=1):
             count = value.count
@@ -130,7 +129,7 @@ def directory(request):
         "filter_query": urlencode(filters.as_query()),
         "problems": problems + results.problems,
         "chosen": chosen,
-        "facet_rows": _facet_rows(results.facets, exact=results.facets_exact),
+        "facet_rows": _facet_rows(results.facets),
         "closed": ActorStatus.CLOSED,
         "searched": bool(query_words(filters.q)),
     }

@@ -13,10 +13,10 @@ from ocim.inventory import directory
 from ocim.inventory.directory import directory_search
 from ocim.inventory.directory_counts import SAMPLE_MODULUS, estimate
 from ocim.inventory.filters import ActorFilters
-from ocim.inventory.models import Actor, ActorType
+from ocim.inventory.models import Actor, ActorType, Label
 from ocim.inventory.search import actor_search_index_rebuild
 
-from .directory_fixtures import places, seed_typology
+from .directory_fixtures import concept, places, seed_typology
 
 pytestmark = [
     pytest.mark.django_db,
@@ -55,6 +55,17 @@ def many(monkeypatch):
             )
         )
     Actor.objects.bulk_create(actors)
+    # Every other actor is a "Musée de France", with one of two concepts.
+    label = Label.objects.get(slug="musee-de-france")
+    geology, botany = concept("geologie", "Géologie"), concept("botanique", "Botanique")
+    saved = list(Actor.objects.order_by("pk"))
+    Actor.labels.through.objects.bulk_create(
+        Actor.labels.through(actor=item, label=label) for item in saved[::2]
+    )
+    Actor.concepts.through.objects.bulk_create(
+        Actor.concepts.through(actor=item, concept=geology if item.pk % 3 else botany)
+        for item in saved
+    )
     actor_search_index_rebuild()
     return where
 
@@ -141,3 +152,26 @@ def test_the_page_says_the_counts_are_estimates(many, client, settings):
     settings.OCIM_DIRECTORY_EXACT_COUNT_LIMIT = 100_000
     html = client.get(reverse("inventory:directory"), {"q": "musée"}).content.decode()
     assert "facets-estimated" not in html and "≈" not in html
+
+
+def test_a_label_is_counted_exactly_and_its_concepts_estimated_when_many(many, settings):
+    exact = _search("label=musee-de-france", settings, limit=100_000)
+    estimated = _search("label=musee-de-france", settings, limit=100)
+    assert exact.total == estimated.total == ACTORS // 2 and estimated.total_exact
+    assert _ids(estimated) == _ids(exact)
+    facets = {facet.name: facet for facet in estimated.facets}
+    # The label's own cells: every facet but the concepts' is exact.
+    for name in ("family", "type", "region", "department", "label", "status"):
+        assert facets[name].exact
+        assert _facet(estimated, name) == _facet(exact, name)
+    assert not facets["concept"].exact and not estimated.facets_exact
+    labelled = set(Actor.labels.through.objects.values_list("actor_id", flat=True))
+    in_sample = [pk for pk in labelled if pk % SAMPLE_MODULUS < 4]
+    geology = len([pk for pk in in_sample if pk % 3])
+    assert _facet(estimated, "concept")["geologie"] == estimate(geology, 16)
+    # Narrowed by a region to fewer actors than the limit: counted again.
+    narrow = _search("label=musee-de-france&region=27", settings, limit=200)
+    assert narrow.facets_exact
+    assert _facet(narrow, "concept") == _facet(
+        _search("label=musee-de-france&region=27", settings, limit=100_000), "concept"
+    )

@@ -7,7 +7,7 @@
   in every match;
 - the name, to list a page by name from the matches up to a name read from the sample, not
   from every match;
-- family, region, department and labels: a search with a frequent word and a narrow filter
+- family, region, department, status and labels: a search with a frequent word and a narrow filter
   reads the rows passing both, not every row with the word ("laboratoire", in 56,000 actors,
   with a family and a label: 90 → 20 ms);
 - the facet rows' name with the filter columns: a listing by family, type, region, department
@@ -27,6 +27,7 @@ FORWARD = [
     f"CREATE INDEX inventory_actorsearch_region ON {TABLE} (region_id)",
     f"CREATE INDEX inventory_actorsearch_department ON {TABLE} (department_id)",
     f"CREATE INDEX inventory_actorsearch_labels ON {TABLE} USING gin (label_ids)",
+    f"CREATE INDEX inventory_actorsearch_status ON {TABLE} (status)",
     # A listing by family, type, region, department or status walks this index alone.
     "CREATE INDEX inventory_actorfacets_name ON inventory_actorfacets (name, actor_id) "
     "INCLUDE (family_id, type_id, region_id, department_id, status)",
@@ -44,6 +45,7 @@ BACKWARD = [
     "DROP INDEX IF EXISTS inventory_actorsearch_region",
     "DROP INDEX IF EXISTS inventory_actorsearch_department",
     "DROP INDEX IF EXISTS inventory_actorsearch_labels",
+    "DROP INDEX IF EXISTS inventory_actorsearch_status",
     "DROP INDEX IF EXISTS inventory_actorfacets_name",
     "DROP INDEX IF EXISTS inventory_dircount_kind_item",
     "CREATE INDEX inventory_dircount_kind_item ON inventory_directorycount (kind, item_id)",

@@ -57,7 +57,7 @@ from .stories import (
     signature_bands,
     stories_assign,
     stories_recount,
-    story_words,
+    story_text_words,
     text_signature,
 )
 
@@ -400,7 +400,7 @@ class _Storage:
 
     def _item(self, entry: NormalisedEntry) -> Item:
         identity = entry.identity
-        signature = text_signature(story_words(entry.content_text or entry.summary))
+        signature = text_signature(story_text_words(entry.summary, entry.content_text))
         bands = signature_bands(signature) if signature is not None else [None] * BANDS
         return Item(
             minhash=signature,

@@ -56,7 +56,7 @@ BANDS = 8
 ROWS = BINS // BANDS
 MIN_SIMILARITY = 0.6
 # Estimated similarity from which the texts are compared (the estimate's error, see above).
-CANDIDATE_SIMILARITY = 0.3
+CANDIDATE_SIMILARITY = 0.45
 # Share of a text's runs of words found in another for it to be a copy of it (an intro added).
 CONTAINED = 0.9
 # Items first seen this long before the new one are not looked at: relays follow within days.

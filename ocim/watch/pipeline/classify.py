@@ -447,9 +447,11 @@ def _rules_load() -> list[_Rule]:
 
 # Read once: each access to a member through the enumeration class costs a microsecond, and
 # classification made over a hundred thousand of them per thousand items.
-_RULE = ConceptOrigin.RULE
-_SOURCE = ConceptOrigin.SOURCE
-_BY_THESAURUS = (ConceptOrigin.THESAURUS, None)
+# Plain strings (the members' values): link rows are written as they are, without a str() per
+# link.
+_RULE = ConceptOrigin.RULE.value
+_SOURCE = ConceptOrigin.SOURCE.value
+_BY_THESAURUS = (ConceptOrigin.THESAURUS.value, None)
 
 
 @dataclass
@@ -676,8 +678,9 @@ def classification_rows(classified: list[tuple[int, Classification]]) -> list[tu
 
     concepts, families, regions, departments, actors = [], [], [], [], []
     for item_id, result in classified:
+        # Origins are plain strings (see _RULE); str() only for a caller's choices member.
         concepts += [
-            (item_id, concept_id, str(origin), rule_id)
+            (item_id, concept_id, origin if type(origin) is str else str(origin), rule_id)
             for concept_id, (origin, rule_id) in result.concepts.items()
         ]
         families += [(item_id, pk) for pk in result.families]

@@ -34,6 +34,7 @@ import struct
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import (
@@ -210,10 +211,15 @@ def _aware(value: datetime | str) -> datetime:
 @dataclass
 class _Candidate:
     pk: int
-    values: tuple[int, ...]  # the signature, unpacked once
+    signature: bytes
     story_id: int | None
     title: str
     first_seen_at: datetime
+
+    @cached_property
+    def values(self) -> tuple[int, ...]:
+        """The signature unpacked, once, for the candidates compared only."""
+        return _SIGNATURE.unpack(self.signature)
 
 
 def stories_assign(items: list[Item], *, source_id: int, now: datetime) -> set[int]:
@@ -268,14 +274,17 @@ def stories_assign(items: list[Item], *, source_id: int, now: datetime) -> set[i
     read: set[int] = set()
     since = now - WINDOW
     for pk, signature, story_id, title, first_seen_at, *keys in rows:
-        if signature is None or pk in read or _aware(first_seen_at) < since:
+        if signature is None or pk in read:
+            continue
+        seen_at = _aware(first_seen_at)
+        if seen_at < since:
             continue
         read.add(pk)
-        candidate = _Candidate(
-            pk, _SIGNATURE.unpack(bytes(signature)), story_id, title, _aware(first_seen_at)
-        )
+        candidate = _Candidate(pk, bytes(signature), story_id, title, seen_at)
+        # Filed only under the keys a new item has (a candidate shares one or two of its eight).
         for band, key in enumerate(keys):
-            candidates.setdefault((band, key), []).append(candidate)
+            if key in band_values[band]:
+                candidates.setdefault((band, key), []).append(candidate)
     if not candidates:
         return set()
     for key, found in candidates.items():

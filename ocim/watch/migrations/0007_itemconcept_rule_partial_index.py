@@ -5,6 +5,10 @@ ingest."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+# Only the index goes: altering the field in the database would also drop, re-create and
+# re-check over the whole table its foreign key (as in 0006).
+FULL_INDEX = "watch_itemconcept_rule_id_bf86b38d"
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -13,17 +17,27 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="itemconcept",
-            name="rule",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="watch.classificationrule",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="itemconcept",
+                    name="rule",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="watch.classificationrule",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    f"DROP INDEX IF EXISTS {FULL_INDEX}",
+                    f"CREATE INDEX IF NOT EXISTS {FULL_INDEX} ON watch_itemconcept (rule_id)",
+                ),
+            ],
         ),
         migrations.AddIndex(
             model_name="itemconcept",

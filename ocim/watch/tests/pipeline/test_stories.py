@@ -250,3 +250,41 @@ def test_an_estimate_above_the_threshold_is_confirmed_on_the_texts(monkeypatch):
         "https://museum.example.org/a",
         "https://journal.example.org/copie",
     }
+
+
+@pytest.mark.django_db
+def test_the_upgrade_signs_the_items_of_the_window_on_their_summary():
+    """Items signed on their content before the upgrade are signed again on their summary
+    (migration 0008), those past the grouping window are left alone."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module(
+        "ocim.watch.migrations.0008_story_signatures_from_summaries"
+    )
+    source = source_make()
+    old_signature = signature(ARTICLE)
+    now = timezone.now()
+    recent, old = (
+        Item.objects.create(
+            source=source,
+            guid=f"urn:{number}",
+            url=f"https://museum.example.org/{number}",
+            title="Galerie",
+            summary=PRESS_RELEASE,
+            content_text=ARTICLE,
+            published_at=now,
+            first_seen_at=seen_at,
+            minhash=old_signature,
+            **{f"story_band{band}": key for band, key in enumerate(signature_bands(old_signature))},
+        )
+        for number, seen_at in ((1, now - timedelta(days=1)), (2, now - timedelta(days=30)))
+    )
+    migration.signatures_remake(apps, None)
+    recent.refresh_from_db()
+    old.refresh_from_db()
+    assert bytes(recent.minhash) == signature(PRESS_RELEASE)
+    assert recent.story_band0 == signature_bands(signature(PRESS_RELEASE))[0]
+    assert bytes(old.minhash) == old_signature

@@ -125,7 +125,8 @@ def ids_reserve(model, count: int) -> list[int]:
 
 _SETTINGS_SQL = (
     "SELECT set_config('synchronous_commit', 'off', true), "
-    "set_config('max_parallel_workers_per_gather', '0', true)"
+    "set_config('max_parallel_workers_per_gather', '0', true), "
+    "set_config('jit', 'off', true)"
 )
 
 
@@ -177,7 +178,10 @@ def ingest_transaction_settings() -> None:
       means the entries are stored at the next fetch. One fsync per document was a sixth of
       the ingest's time;
     - no parallel workers: its queries read a few rows through an index, and a planner
-      misled by stale statistics started two workers (milliseconds each) to scan a table.
+      misled by stale statistics started two workers (milliseconds each) to scan a table;
+    - no JIT compilation: the near-duplicate query of a large document (a thousand items,
+      eight bands: an index probe per key) is estimated above ``jit_above_cost`` and was
+      compiled for 2.3 s to run in 55 ms (measured on the benchmark's largest feed).
 
     One statement; no-op elsewhere."""
     if connection.vendor == "postgresql":

@@ -315,3 +315,27 @@ def test_a_callers_transaction_waits_for_the_disk_unless_it_is_redoable(redoable
             redoable=redoable,
         )
         assert setting() == ("off" if redoable else "on")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_the_ingest_transaction_compiles_no_query():
+    """A large document's near-duplicate query is estimated expensive enough to be compiled
+    (JIT), which took seconds for a query that runs in milliseconds: off in the ingest."""
+    from django.db import transaction
+
+    source = source_make()
+    with transaction.atomic():
+        source_document_ingest(
+            source=source,
+            body=rss(2),
+            content_type="application/rss+xml",
+            encoding=None,
+            final_url=source.url,
+            fetched_at=FETCHED_AT,
+            redoable=True,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"

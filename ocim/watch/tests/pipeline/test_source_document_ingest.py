@@ -339,3 +339,21 @@ def test_the_ingest_transaction_compiles_no_query():
             assert cursor.fetchone()[0] == "off"
             cursor.execute("SHOW max_parallel_workers_per_gather")
             assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's TOAST compression")
+def test_item_texts_are_compressed_with_lz4_where_the_server_has_it():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        if not cursor.fetchone()[0]:
+            pytest.skip("this PostgreSQL was built without lz4")
+        cursor.execute(
+            "SELECT attname, attcompression FROM pg_attribute "
+            "WHERE attrelid = 'watch_item'::regclass AND attname = ANY(%s)",
+            [["summary_html", "summary", "content_html", "content_text", "full_text"]],
+        )
+        assert dict(cursor.fetchall()) == dict.fromkeys(
+            ["summary_html", "summary", "content_html", "content_text", "full_text"], "l"
+        )

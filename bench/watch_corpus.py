@@ -165,8 +165,12 @@ class CorpusFeed:
 @dataclass
 class Corpus:
     feeds: list[CorpusFeed]
-    # Each relay group: the (feed name, entry link) of the entries telling one story.
+    # Each relay group: the (feed name, entry link) of the entries telling one story (an
+    # original and its relays, relays of relays included).
     relay_groups: list[list[tuple[str, str]]] = field(default_factory=list)
+    # The story every entry link tells: the link of the entry first written (its own link for
+    # an entry that is nobody's relay). Two entries tell the same story when these are equal.
+    story_of: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -178,6 +182,8 @@ class Entry:
     content: str
     date: datetime | None
     author: str
+    # The link of the original entry this one relays ("" for an original).
+    story: str = ""
 
 
 def _sentence(rng: random.Random, language: str, *, domain: bool = False) -> str:
@@ -484,6 +490,8 @@ def _relay(rng: random.Random, entry: Entry, feed: str, language: str, number: i
         content=content,
         date=entry.date,
         author="Rédaction",
+        # A relay of a relay tells the first entry's story.
+        story=entry.story or entry.link,
     )
 
 
@@ -535,6 +543,8 @@ def corpus_generate(
     for number in range(relays):
         name, _fmt, language, *_rest = rng.choice(plans[2:])
         original = rng.choice(entries_by_feed[name][:20])
+        # A relay may be chosen as an original, an original chosen twice: their groups are
+        # merged below, by story.
         group = [(name, original.link)]
         others = [other for other in names_by_language[language] if other != name]
         for other in rng.sample(others, rng.randint(1, 3)):
@@ -548,6 +558,7 @@ def corpus_generate(
     damaged = set(rng.sample(range(2, feeds), max(len(MALFORMATIONS), feeds * 6 // 100)))
     result = []
     links: dict[str, set[str]] = {}
+    story_of: dict[str, str] = {}
     for index, (name, fmt, language, size_class, _count, _full, _paragraphs) in enumerate(plans):
         entries = entries_by_feed[name]
         malformed = None
@@ -571,6 +582,8 @@ def corpus_generate(
                 entry.link += f"-more{len(entries)}{extra}"
             body, content_type = _render(fmt, name, language, entries)
         links[name] = {entry.link for entry in entries}
+        for entry in entries:
+            story_of[entry.link] = entry.story or entry.link
         if malformed:
             body, content_type = _damage(malformed, body, rng)
         result.append(
@@ -579,12 +592,28 @@ def corpus_generate(
                 size_class=size_class, entries=len(entries), malformed=malformed,
             )
         )  # fmt: skip
+    # Groups of the same story merged (a story relayed twice, or a relay relayed again).
+    merged: dict[str, list[tuple[str, str]]] = {}
+    for group in relay_groups:
+        for feed, link in group:
+            members = merged.setdefault(story_of_link(link, entries_by_feed, feed), [])
+            if (feed, link) not in members:
+                members.append((feed, link))
     # Relays that landed in a damaged feed cannot be checked.
     broken = {feed.name for feed in result if feed.malformed}
     relay_groups = [
         group
-        for group in relay_groups
-        if not {feed for feed, _link in group} & broken
+        for group in merged.values()
+        if len(group) > 1
+        and not {feed for feed, _link in group} & broken
         and all(link in links[feed] for feed, link in group)
     ]
-    return Corpus(feeds=result, relay_groups=relay_groups)
+    return Corpus(feeds=result, relay_groups=relay_groups, story_of=story_of)
+
+
+def story_of_link(link: str, entries_by_feed: dict[str, list[Entry]], feed: str) -> str:
+    """The story the entry of ``feed`` with ``link`` tells."""
+    for entry in entries_by_feed[feed]:
+        if entry.link == link:
+            return entry.story or entry.link
+    return link

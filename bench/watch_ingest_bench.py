@@ -275,13 +275,10 @@ def _relays(corpus) -> dict:
     from ocim.watch.pipeline.urls import text_hash, url_canonical
 
     found = partial = missed = 0
-    story_groups: dict[int, set[int]] = defaultdict(set)
-    for number, group in enumerate(corpus.relay_groups):
+    for group in corpus.relay_groups:
         hashes = {text_hash(url_canonical(link)) for _feed, link in group}
         items = list(Item.objects.filter(url_hash__in=hashes).values_list("pk", "story_id"))
         stories = {story for _pk, story in items}
-        for story in stories - {None}:
-            story_groups[story].add(number)
         if len(items) < 2:
             # The relays shared the original's link (tracking parameters aside): one item,
             # several sightings — deduplicated before any story is needed.
@@ -294,13 +291,12 @@ def _relays(corpus) -> dict:
             missed += 1
     from ocim.watch.models import Story
 
-    relay_items = set()
-    for group in corpus.relay_groups:
-        relay_items |= {text_hash(url_canonical(link)) for _feed, link in group}
+    # The story each stored link tells (an original and its relays share one); a story of
+    # the pipeline mixes unrelated items when its items tell more than one.
+    told = {text_hash(url_canonical(link)): original for link, original in corpus.story_of.items()}
     mixed = 0
     for story in Story.objects.prefetch_related("items"):
-        outsiders = [item for item in story.items.all() if item.url_hash not in relay_items]
-        if outsiders or len(story_groups.get(story.pk, ())) > 1:
+        if len({told.get(item.url_hash, item.pk) for item in story.items.all()}) > 1:
             mixed += 1
     return {
         "groups": len(corpus.relay_groups),

@@ -82,6 +82,26 @@ def words(text: str) -> list[str]:
     return result
 
 
+def distinct_words(text: str) -> list[str]:
+    """The distinct folded words of ``text`` in the order they first appear: the same as
+    ``list(dict.fromkeys(words(text)))``, each distinct run of characters looked up once
+    (an article repeats most of its words: a search index keeps each once)."""
+    text = _unelide(text)
+    if text.isascii():
+        return list(dict.fromkeys(_WORD.findall(text.lower())))
+    cache = _token_words
+    result: dict[str, None] = {}
+    for token in dict.fromkeys(_TOKEN.findall(text)):
+        found = cache.get(token)
+        if found is None:
+            if len(cache) >= _MAX_CACHED_TOKENS:
+                cache.clear()
+            found = cache[token] = tuple(_WORD.findall(_fold_characters(token)))
+        for word in found:
+            result[word] = None
+    return list(result)
+
+
 def prepare_for_postgres(text: str) -> str:
     """``text`` with elisions removed and typographic apostrophes folded, for ``to_tsvector``
     (PostgreSQL applies ``unaccent`` and its stemmer itself). NUL characters are dropped:

@@ -32,7 +32,7 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-from ocim.core.text import words
+from ocim.core.text import distinct_words, words
 
 MAX_QUERY_WORDS = 12
 MAX_WORD_LENGTH = 60
@@ -226,18 +226,31 @@ def _indexed_text(item) -> str:
     )
 
 
+# Per language ("" for none), each word's index term ("" for a stop word or a word too long):
+# a dictionary look-up per distinct word of a text, the stemmer once per word and process.
+_terms_by_language: dict[str, dict[str, str]] = {}
+_MAX_CACHED_TERMS = 200_000
+
+
 def _distinct_terms(text: str, language: str) -> str:
     """``index_terms`` of ``text``, each once, space-separated: matching needs each term once
     (the row stays small however long the text), and each distinct word is stemmed once."""
     language = _language(language)
-    found = [
-        word
-        for word in dict.fromkeys(words(text))
-        if word not in STOP_WORDS and len(word) <= MAX_WORD_LENGTH
-    ]
-    if language:
-        found = [_stem(word, language) for word in found]
-    return " ".join(dict.fromkeys(found))
+    terms = _terms_by_language.setdefault(language, {})
+    if len(terms) >= _MAX_CACHED_TERMS:
+        terms.clear()
+    found: dict[str, None] = {}
+    for word in distinct_words(text):
+        term = terms.get(word)
+        if term is None:
+            if word in STOP_WORDS or len(word) > MAX_WORD_LENGTH:
+                term = ""
+            else:
+                term = _stem(word, language) if language else word
+            terms[word] = term
+        if term:
+            found[term] = None
+    return " ".join(found)
 
 
 def _sqlite_terms(item) -> str:

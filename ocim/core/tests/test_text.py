@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from ocim.core.text import fold, words
+from ocim.core.text import distinct_words, fold, words
 
 SAMPLES = [
     "L'Évènement des Œuvres à Noël : « déjà-vu » !",
@@ -52,3 +52,16 @@ def test_words_are_the_words_of_the_folded_text(text):
     expected = re.findall(r"[a-z0-9]+", fold(text))
     assert words(text) == expected
     assert words(text) == expected  # from the cache
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Plain ASCII text, plain ASCII words: text twice.",
+        "L’Événement d'histoire : l'ŒUVRE, les œuvres et l'événement — Œuvre ÉVÉNEMENT",
+        "Jusqu'à lorsqu'il 2026 ; naïve façade, NAÏVE Façade, 東京 et ß",
+    ],
+)
+def test_distinct_words_are_the_words_each_once_in_order(text):
+    assert distinct_words(text) == list(dict.fromkeys(words(text)))

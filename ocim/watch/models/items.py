@@ -190,17 +190,27 @@ class ItemConcept(models.Model):
     )
     concept = models.ForeignKey("core.Concept", on_delete=models.CASCADE, related_name="+")
     origin = models.CharField(max_length=10, choices=ConceptOrigin)
+    # Indexed only where set (below): most links come from the thesaurus, without a rule, and
+    # an index of every link paid an entry per link at each insert for the few that have one.
     rule = models.ForeignKey(
         "watch.ClassificationRule",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
 
     class Meta:
         verbose_name = _("item concept")
         verbose_name_plural = _("item concepts")
+        indexes = [
+            # A rule's links (deleting a rule, a rule's items): "rule_id = x" implies the
+            # condition, so both databases use this partial index for it.
+            models.Index(
+                fields=["rule"], condition=Q(rule__isnull=False), name="watch_itemconcept_rule"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["item", "concept"], name="watch_itemconcept_unique"),
             models.CheckConstraint(

@@ -14,6 +14,8 @@ Values are those of the database columns: str, int, bool, None, aware datetimes,
   are written with their ids, together with their sightings and links.
 - ``ingest_transaction_settings``: the ingest transaction's commit does not wait for its WAL
   flush, and its queries start no parallel workers.
+- ``lookups_and_settings``: the ingest's look-ups of a document and those settings, in one
+  statement.
 """
 
 from __future__ import annotations
@@ -121,6 +123,53 @@ def ids_reserve(model, count: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
+_SETTINGS_SQL = (
+    "SELECT set_config('synchronous_commit', 'off', true), "
+    "set_config('max_parallel_workers_per_gather', '0', true), "
+    "set_config('jit', 'off', true)"
+)
+
+
+def lookups_and_settings(
+    *, source_id: int, guid_hashes: list[str], url_hashes: list[str], tune: bool
+) -> tuple[set[str], dict[str, int], list[int]]:
+    """PostgreSQL, one statement: the ``guid_hashes`` already sighted in the source, the
+    items of ``url_hashes`` (``{url_hash: item id}``), the source's concept ids; and, with
+    ``tune``, the settings of ``ingest_transaction_settings`` for the rest of the
+    transaction (applied whether or not something is written next: no extra round trip)."""
+    from ..models import Item, ItemSighting, Source
+
+    sightings = ItemSighting._meta.db_table
+    items = Item._meta.db_table
+    through = Source.concepts.through._meta
+    parts = [
+        f"SELECT 0, guid_hash, NULL::bigint FROM {sightings} "  # noqa: S608 - names from the models
+        "WHERE source_id = %s AND guid_hash = ANY(%s::varchar[])",
+        # url_hash <> '': the unique index on it is partial.
+        f"SELECT 1, url_hash, id FROM {items} "  # noqa: S608 - names from the models
+        "WHERE url_hash = ANY(%s::varchar[]) AND url_hash <> ''",
+        f"SELECT 2, NULL, {through.get_field('concept').column} FROM {through.db_table} "  # noqa: S608 - names from the models
+        f"WHERE {through.get_field('source').column} = %s",
+    ]
+    params: list = [source_id, guid_hashes, url_hashes, source_id]
+    if tune:
+        # A subquery in FROM runs once: its one row says the settings are applied.
+        parts.append(f"SELECT 3, NULL, NULL FROM ({_SETTINGS_SQL}) AS settings")  # noqa: S608 - constant
+    known: set[str] = set()
+    existing: dict[str, int] = {}
+    concepts: list[int] = []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for kind, value, number in cursor.fetchall():
+            if kind == 0:
+                known.add(value)
+            elif kind == 1:
+                existing[value] = number
+            elif kind == 2:
+                concepts.append(number)
+    return known, existing, sorted(concepts)
+
+
 def ingest_transaction_settings() -> None:
     """On PostgreSQL, settings for the rest of the current transaction (an ingest):
 
@@ -129,12 +178,12 @@ def ingest_transaction_settings() -> None:
       means the entries are stored at the next fetch. One fsync per document was a sixth of
       the ingest's time;
     - no parallel workers: its queries read a few rows through an index, and a planner
-      misled by stale statistics started two workers (milliseconds each) to scan a table.
+      misled by stale statistics started two workers (milliseconds each) to scan a table;
+    - no JIT compilation: the near-duplicate query of a large document (a thousand items,
+      eight bands: an index probe per key) is estimated above ``jit_above_cost`` and was
+      compiled for 2.3 s to run in 55 ms (measured on the benchmark's largest feed).
 
     One statement; no-op elsewhere."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('synchronous_commit', 'off', true), "
-                "set_config('max_parallel_workers_per_gather', '0', true)"
-            )
+            cursor.execute(_SETTINGS_SQL)

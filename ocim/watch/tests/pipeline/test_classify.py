@@ -252,3 +252,20 @@ def test_the_classifier_is_rebuilt_when_rules_change(concepts, django_capture_on
         _rule("New", ("title", "contains", "fablab", False), concepts=[concepts["art"]])
     assert classifier_current() is not first
     assert concepts["art"].pk in classify(title="Un fablab ouvre").concepts
+
+
+def test_the_phrase_matcher_finds_every_phrase_once_on_word_boundaries():
+    from ocim.watch.pipeline.classify import PhraseMatcher
+
+    matcher = PhraseMatcher()
+    matcher.add(["musee"], "one word")
+    matcher.add(["culture", "scientifique"], "two words")
+    matcher.add(["centre", "de", "culture", "scientifique"], "four words")
+    matcher.add(["science"], "not a word of the text")
+    matcher.add(["de", "culture"], "first")
+    matcher.freeze()
+    words = ["centre", "de", "culture", "scientifique", "et", "musee", "musee", "sciences"]
+    found = matcher.match(set(words), " " + " ".join(words) + " ")
+    # Overlapping phrases all count, a phrase seen twice once, "science" is not "sciences".
+    assert sorted(found) == ["first", "four words", "one word", "two words"]
+    assert PhraseMatcher().freeze().match(set(), " ") == []

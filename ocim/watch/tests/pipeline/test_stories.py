@@ -6,13 +6,16 @@ from datetime import timedelta
 import pytest
 
 from ocim.watch.models import Item, Story
+from ocim.watch.pipeline import stories as stories_module
 from ocim.watch.pipeline.ingest import source_document_ingest
 from ocim.watch.pipeline.stories import (
     MIN_SIMILARITY,
     signature_bands,
     similarity,
+    story_text_words,
     story_words,
     text_signature,
+    text_similarity,
 )
 
 from .support import FETCHED_AT, rss, rss_item, source_make
@@ -159,3 +162,129 @@ def test_a_much_relayed_text_is_compared_with_its_latest_relays_only(monkeypatch
     assert len(compared) == 3
     story.refresh_from_db()
     assert story.item_count == 7
+
+
+LEAD = (
+    "Le parc zoologique propose une formation pour les médiateurs sur les fossiles en Normandie "
+    "sur réservation."
+)
+ARTICLE = (
+    "Les inscriptions sont ouvertes jusqu'à la fin du mois prochain. Le programme complet sera "
+    "publié dans les prochains jours, avec des ateliers pour les scolaires, des visites "
+    "guidées des réserves et une conférence sur la paléontologie régionale."
+)
+
+
+def test_a_short_text_relayed_after_an_intro_is_contained_in_the_relay():
+    intro = "Communiqué de presse diffusé ce matin par le service des publics du parc."
+    assert text_similarity(story_words(LEAD), story_words(f"{intro} {LEAD}")) == 1.0
+
+
+def test_stock_phrases_scattered_in_a_longer_text_do_not_make_a_copy():
+    """A short text whose runs of three words all occur in a longer one, but not in one
+    piece: the longer text tells another story with the same phrases."""
+    other = (
+        "Le parc zoologique propose une formation pour les médiateurs sur les océans en "
+        "Normandie sur réservation. Le musée des techniques prépare une galerie rénovée sur les "
+        "fossiles en Corse avec une programmation en ligne."
+    )
+    short, longer = story_words(LEAD), story_words(other)
+    assert len(stories_module._shingles(short) - stories_module._shingles(longer)) <= 2
+    assert text_similarity(short, longer) < MIN_SIMILARITY
+
+
+def test_items_compared_on_their_summary_when_one_feed_carries_no_content():
+    """The original's feed has the full article, the relay's feed only the summary: both are
+    compared on the summary, the part every feed format carries."""
+    words = story_text_words(PRESS_RELEASE, ARTICLE)
+    assert words == story_words(PRESS_RELEASE)
+    assert story_text_words("Lire la suite", ARTICLE) == story_words(ARTICLE)
+
+
+@pytest.mark.django_db
+def test_a_relay_without_the_full_article_joins_the_story():
+    museum, press = source_make(), source_make()
+    _ingest(
+        museum,
+        [
+            rss_item(
+                1,
+                link="https://museum.example.org/galerie",
+                description=PRESS_RELEASE,
+                content=f"<p>{ARTICLE}</p>",
+            )
+        ],
+    )
+    report = _ingest(
+        press,
+        [rss_item(1, link="https://journal.example.org/galerie", description=PRESS_RELEASE)],
+        at=FETCHED_AT + timedelta(hours=2),
+    )
+    assert report.stories_joined == 1
+    assert Story.objects.get().item_count == 2
+
+
+@pytest.mark.django_db
+def test_an_estimate_above_the_threshold_is_confirmed_on_the_texts(monkeypatch):
+    """Signatures that agree by chance (32 bins estimate within ±0.15) do not group texts
+    whose words differ: the texts decide."""
+    from ocim.watch.pipeline import stories
+
+    museum, press = source_make(), source_make()
+    _ingest(museum, [rss_item(1, link="https://museum.example.org/a", description=PRESS_RELEASE)])
+    # Every signature the same: every pair looks identical to the estimate.
+    same = stories.text_signature(story_words(PRESS_RELEASE))
+    monkeypatch.setattr(stories, "text_signature", lambda words: same)
+    monkeypatch.setattr("ocim.watch.pipeline.ingest.text_signature", lambda words: same)
+    report = _ingest(
+        press,
+        [
+            rss_item(1, link="https://journal.example.org/ohp", description=OTHER_NEWS),
+            rss_item(2, link="https://journal.example.org/copie", description=PRESS_RELEASE),
+        ],
+        at=FETCHED_AT + timedelta(hours=2),
+    )
+    assert report.stories_joined == 1
+    story = Story.objects.get()
+    assert set(story.items.values_list("url", flat=True)) == {
+        "https://museum.example.org/a",
+        "https://journal.example.org/copie",
+    }
+
+
+@pytest.mark.django_db
+def test_the_upgrade_signs_the_items_of_the_window_on_their_summary():
+    """Items signed on their content before the upgrade are signed again on their summary
+    (migration 0008), those past the grouping window are left alone."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module(
+        "ocim.watch.migrations.0008_story_signatures_from_summaries"
+    )
+    source = source_make()
+    old_signature = signature(ARTICLE)
+    now = timezone.now()
+    recent, old = (
+        Item.objects.create(
+            source=source,
+            guid=f"urn:{number}",
+            url=f"https://museum.example.org/{number}",
+            title="Galerie",
+            summary=PRESS_RELEASE,
+            content_text=ARTICLE,
+            published_at=now,
+            first_seen_at=seen_at,
+            minhash=old_signature,
+            **{f"story_band{band}": key for band, key in enumerate(signature_bands(old_signature))},
+        )
+        for number, seen_at in ((1, now - timedelta(days=1)), (2, now - timedelta(days=30)))
+    )
+    migration.signatures_remake(apps, None)
+    recent.refresh_from_db()
+    old.refresh_from_db()
+    assert bytes(recent.minhash) == signature(PRESS_RELEASE)
+    assert recent.story_band0 == signature_bands(signature(PRESS_RELEASE))[0]
+    assert bytes(old.minhash) == old_signature

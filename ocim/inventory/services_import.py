@@ -15,9 +15,11 @@ detail, the same snapshot and changes). The test
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from operator import attrgetter
 from pathlib import PurePath, PurePosixPath
 from types import SimpleNamespace
@@ -26,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import EMPTY_VALUES
 from django.db import connections, models, router, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -453,23 +455,39 @@ def _import_write(job: ImportJob) -> dict:
             kind = "merge" if decision == DuplicateDecision.MERGE else "create"
         plan.append((row, kind))
     total = len(plan) or 1
-    for batch, start in enumerate(range(0, len(plan), BATCH_SIZE), start=1):
-        writer.write(plan[start : start + BATCH_SIZE], outcome)
-        if batch & (batch - 1) == 0:  # after batches 1, 2, 4, 8…
-            _statistics_refresh()
-        _progress_write(job, min(99, 10 + (start + BATCH_SIZE) * 89 // total))
+    batches = [plan[start : start + BATCH_SIZE] for start in range(0, len(plan), BATCH_SIZE)]
+    language = translation.get_language()
+    # Each batch is prepared (pure Python) in a second thread while the one before is written
+    # (mostly the database's work, during which this thread waits and holds no lock on the
+    # interpreter): the two overlap on two CPUs. A batch that updates or merges into existing
+    # actors is read and prepared after the one before is written, which may change them.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") as pool:
+
+        def start(number):
+            return pool.submit(writer.prepare, writer.load(batches[number]), outcome, language)
+
+        pending = start(0) if batches else None
+        for number in range(len(batches)):
+            prepared = pending.result()
+            following = number + 1 < len(batches)
+            pending = None
+            if following and all(kind == "create" for _row, kind in batches[number + 1]):
+                pending = start(number + 1)
+            writer.flush(prepared)
+            if following and pending is None:
+                pending = start(number + 1)
+            if (number + 1) & number == 0:  # after batches 1, 2, 4, 8…
+                _statistics_refresh()
+            _progress_write(job, min(99, 10 + (number + 1) * BATCH_SIZE * 89 // total))
     return outcome
 
 
-# The tables an import writes, whose statistics the next batches' statements are planned from.
-_WRITTEN_TABLES = (
-    "inventory_actor",
-    "inventory_actor_labels",
-    "inventory_actorrevision",
-    "inventory_actorsearchindex",
-    "inventory_actorfacets",
-    "inventory_directorycount",
-)
+# The tables an import writes whose statistics plan the statements of its next batches: the
+# actors (joined to new links and rows by the triggers and the search index's statement) and
+# their label links (read by actor). The other tables it writes are only appended to, or
+# written by key (revisions, search index, facet rows, counts): analysing them (JSON and
+# tsvector columns) took most of the time of these ANALYZE runs for nothing.
+_WRITTEN_TABLES = ("inventory_actor", "inventory_actor_labels")
 
 
 def _statistics_refresh() -> None:
@@ -607,6 +625,24 @@ def bulk_update_columns(model, objects: list, field_names: list[str]) -> None:
         cursor.execute(f"DROP TABLE {temporary}")
 
 
+@dataclasses.dataclass
+class _Batch:
+    """One batch of rows on its way: what ``_Writer.load`` read, then what ``prepare`` built
+    for ``flush`` to write."""
+
+    plan: list
+    existing: dict
+    labels: dict
+    concepts: dict
+    counts: dict
+    # (new actor, its label ids, its revision), the key of both set once the actor is written.
+    created: list = dataclasses.field(default_factory=list)
+    changed: list = dataclasses.field(default_factory=list)
+    changed_columns: set = dataclasses.field(default_factory=lambda: {"updated_at"})
+    links: list = dataclasses.field(default_factory=list)
+    revisions: list = dataclasses.field(default_factory=list)
+
+
 class _Writer:
     """Builds and writes the actors of a batch of rows, and their revisions."""
 
@@ -652,9 +688,29 @@ class _Writer:
 
     # -- one batch
     def write(self, plan: list, outcome: dict) -> None:
+        """Write one batch of rows (``load``, ``prepare`` and ``flush`` in turn)."""
+        self.flush(self.prepare(self.load(plan), outcome))
+
+    def load(self, plan: list) -> _Batch:
+        """Read what a batch of rows changes: the existing actors it updates or merges into,
+        with their labels, concepts and visitor counts."""
         existing_ids = {row.match[1] for row, kind in plan if kind in ("update", "merge")}
         existing = Actor.objects.in_bulk(existing_ids)
-        before_labels, concepts, counts = self._relations(existing_ids)
+        labels, concepts, counts = self._relations(existing_ids)
+        return _Batch(plan, existing, labels, concepts, counts)
+
+    def prepare(self, batch: _Batch, outcome: dict, language: str | None = None) -> _Batch:
+        """Build the batch's actors, links and revisions in memory, without any query (it
+        may run in another thread while the previous batch is written): rows applied,
+        cleaned and checked (``ImportAborted`` for a row that cannot be saved), snapshots
+        and changes."""
+        with translation.override(language):
+            self._prepare(batch, outcome)
+        return batch
+
+    def _prepare(self, batch: _Batch, outcome: dict) -> None:
+        existing, before_labels = batch.existing, batch.labels
+        concepts, counts = batch.concepts, batch.counts
         before = {
             pk: self._snapshot(
                 actor, before_labels.get(pk, []), concepts.get(pk, []), counts.get(pk, {})
@@ -662,33 +718,21 @@ class _Writer:
             for pk, actor in existing.items()
         }
         labels = {pk: set(values) for pk, values in before_labels.items()}
-        created: list[tuple[Actor, set]] = []
         touched: dict[int, str] = {}
-        for row, kind in plan:
-            if kind == "create":
+        for row, kind in batch.plan:
+            actor = None if kind == "create" else existing.get(row.match[1])
+            if actor is None:  # a new actor, or one deleted since the preview: created again
                 actor = self._new_actor()
                 self._apply(actor, row, creating=True, outcome=outcome)
-                created.append((actor, set(row.values.get("labels", []))))
-            else:
-                actor = existing.get(row.match[1])
-                if actor is None:  # deleted since the preview: the row creates it again
-                    actor = self._new_actor()
-                    self._apply(actor, row, creating=True, outcome=outcome)
-                    created.append((actor, set(row.values.get("labels", []))))
-                    continue
-                self._apply(actor, row, creating=False, outcome=outcome)
-                labels.setdefault(actor.pk, set()).update(row.values.get("labels", []))
-                touched[actor.pk] = kind
-        bulk_insert(Actor, [actor for actor, _labels in created])
+                actor_labels = sorted(set(row.values.get("labels", [])))
+                revision = self._revision(actor, {}, self._snapshot(actor, actor_labels, [], {}))
+                batch.created.append((actor, actor_labels, revision))
+                continue
+            self._apply(actor, row, creating=False, outcome=outcome)
+            labels.setdefault(actor.pk, set()).update(row.values.get("labels", []))
+            touched[actor.pk] = kind
+        outcome["created"] += len(batch.created)
         through = Actor.labels.through
-        revisions = []
-        links = []
-        for actor, actor_labels in created:
-            links += [through(actor_id=actor.pk, label_id=label) for label in sorted(actor_labels)]
-            revisions.append(self._revision(actor, {}, self._snapshot(actor, actor_labels, [], {})))
-        outcome["created"] += len(created)
-        changed = []
-        changed_columns = {"updated_at"}
         for pk, kind in touched.items():
             actor = existing[pk]
             after = self._snapshot(
@@ -703,29 +747,43 @@ class _Writer:
                 outcome["unchanged"] += 1
                 continue
             actor.updated_at = self.now
-            changed.append(actor)
-            changed_columns.update(
+            batch.changed.append(actor)
+            batch.changed_columns.update(
                 self.by_attname[key] for key in changes if key in self.by_attname
             )
             # The columns copied from the type and the commune follow them.
             if "type_id" in changes:
-                changed_columns.add("family")
+                batch.changed_columns.add("family")
             if "commune_id" in changes:
-                changed_columns.update(("department", "region"))
+                batch.changed_columns.update(("department", "region"))
             if "latitude" in changes or "longitude" in changes:
-                changed_columns.add("map_cell")
+                batch.changed_columns.add("map_cell")
             new_labels = labels.get(pk, set()) - set(before_labels.get(pk, []))
-            links += [through(actor_id=pk, label_id=label) for label in sorted(new_labels)]
-            revisions.append(self._revision(actor, changes, after))
+            batch.links += [through(actor_id=pk, label_id=label) for label in sorted(new_labels)]
+            batch.revisions.append(self._revision(actor, changes, after))
             outcome["updated" if kind == "update" else "merged"] += 1
+
+    def flush(self, batch: _Batch) -> None:
+        """Write a prepared batch: new actors (which get their keys here), changed columns,
+        label links, revisions, and the directory's search index and facet rows."""
+        bulk_insert(Actor, [actor for actor, _labels, _revision in batch.created])
+        through = Actor.labels.through
+        links = []
+        for actor, actor_labels, revision in batch.created:
+            revision.actor_id = actor.pk
+            links += [through(actor_id=actor.pk, label_id=label) for label in actor_labels]
         # Only the columns that changed somewhere in the batch: bulk_update writes a CASE per
         # column and row, and a re-import usually changes a few columns of a few actors.
-        bulk_update_columns(Actor, changed, sorted(changed_columns))
-        bulk_insert(through, links)
-        bulk_insert(ActorRevision, revisions)
+        bulk_update_columns(Actor, batch.changed, sorted(batch.changed_columns))
+        bulk_insert(through, links + batch.links)
+        bulk_insert(
+            ActorRevision,
+            [revision for _actor, _labels, revision in batch.created] + batch.revisions,
+        )
         # The directory's search index, as actor_save writes it.
         actor_search_index_rebuild(
-            [actor.pk for actor, _labels in created] + [actor.pk for actor in changed]
+            [actor.pk for actor, _labels, _revision in batch.created]
+            + [actor.pk for actor in batch.changed]
         )
 
     def _relations(self, ids):

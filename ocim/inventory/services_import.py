@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import gc
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -130,6 +131,22 @@ def import_progress(job: ImportJob) -> int:
     return job.progress
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector off while a task checks or writes a whole file, then back as
+    it was. These steps allocate millions of small objects and keep hundreds of thousands
+    (rows, records, snapshots) alive, none in cycles: each full collection walked them all
+    for nothing (a third of the check's time and of the commit's Python time for 100,000
+    rows). Whatever cycles they leave are collected once it is back on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # --- Upload, mapping, preview, queue ----------------------------------------------------------
 
 
@@ -139,7 +156,8 @@ def import_job_create(*, uploaded_file, source: str = "", user=None) -> ImportJo
     check_size(uploaded_file.size or 0)
     data = uploaded_file.read(uploaded_file.size + 1)
     file_name = PurePath(uploaded_file.name or "import.csv").name[:255]
-    table = read_table(data, file_name)
+    with _collector_paused():
+        table = read_table(data, file_name)
     job = ImportJob(
         file_name=file_name,
         source=(source or PurePath(file_name).stem)[:100],
@@ -229,17 +247,18 @@ def import_preview_run(job_id: int) -> str:
         return job.status if job else ""
     mapping = dict(job.mapping)
     try:
-        table = import_job_table(job)
-        _progress_write(job, 5)  # the file is read: a tenth of the time
-        result = rows_check(
-            table,
-            mapping,
-            source=job.source,
-            progress=lambda done: _progress_write(job, 5 + int(done * 85)),
-            every=CHECK_PROGRESS_ROWS,
-        )
-        checked = json.dumps(result.valid_rows(), separators=(",", ":")).encode()
-        summary = result.summary()
+        with _collector_paused():
+            table = import_job_table(job)
+            _progress_write(job, 5)  # the file is read: a tenth of the time
+            result = rows_check(
+                table,
+                mapping,
+                source=job.source,
+                progress=lambda done: _progress_write(job, 5 + int(done * 85)),
+                every=CHECK_PROGRESS_ROWS,
+            )
+            checked = json.dumps(result.valid_rows(), separators=(",", ":")).encode()
+            summary = result.summary()
     except ApplicationError as error:
         return _preview_fail(job_id, mapping, str(error.message))
     except Exception:
@@ -384,7 +403,7 @@ def import_run(job_id: int) -> str:
         job.status = ImportStatus.RUNNING
         job.save(update_fields=["status", "updated_at"])
     try:
-        with transaction.atomic():
+        with _collector_paused(), transaction.atomic():
             outcome = _import_write(job)
             job.status = ImportStatus.DONE
             job.progress = 100

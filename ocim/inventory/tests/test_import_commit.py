@@ -2,6 +2,7 @@
 of existing actors wait for a decision; the commit is all or nothing; a re-import of the same
 source updates instead of duplicating; and the bulk path writes what ``actor_save`` writes."""
 
+import gc
 import json
 
 import pytest
@@ -471,3 +472,30 @@ def test_batches_merging_into_the_same_actor_each_see_the_one_before(
     assert (latest.snapshot["street"], latest.snapshot["phone"]) == (
         "1 rue Buffon", "03 80 00 00 00",
     )  # fmt: skip
+
+
+def test_the_cycle_collector_is_paused_while_a_file_is_checked_or_written_then_restored(
+    communes, run_import, monkeypatch
+):
+    seen = []
+    for name in ("rows_check", "_import_write"):
+        original = getattr(services_import, name)
+
+        def spy(*args, _original=original, **kwargs):
+            seen.append(gc.isenabled())
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(services_import, name, spy)
+    assert gc.isenabled()
+    job = run_import(DEMO_FILE.read_bytes(), name=DEMO_FILE.name, skip=True)
+    assert job.status == ImportStatus.DONE
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services_import, "_import_write", failing)
+    job = run_import(DEMO_FILE.read_bytes(), name=DEMO_FILE.name, skip=True, source="autre")
+    assert job.status == ImportStatus.FAILED
+    assert gc.isenabled()

@@ -177,6 +177,8 @@ def stage_build(*, searches_new: int) -> Stage:
         ("dir_all", "directory, every actor", {}),
         ("dir_frequent", "directory, a frequent word", {"q": "musée"}),
         ("dir_rare", "directory, a rare word", {"q": "herbier"}),
+        ("dir_everywhere", "directory, a word in most actors", {"q": "centre"}),
+        ("dir_middle", "directory, a word in a tenth of the actors", {"q": "maison"}),
         ("dir_word_region", "directory, a word and a region", {"q": "jardin", "region": "84"}),
         ("dir_family", "directory, a family", {"family": "musees"}),
         ("dir_label", "directory, a label", {"label": "musee-de-france"}),

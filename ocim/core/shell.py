@@ -10,6 +10,7 @@ every web node sees the new shell at once (no per-process state).
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -112,12 +113,29 @@ def shell_for_request(request) -> dict | None:
     memo = getattr(request, "_ocim_shell", None)
     if memo is not None and memo[0] == language:
         return memo[1]
-    site = Site.find_for_request(request)
-    if site is None:
+    version = _version()
+    # The site of a host and port is kept with the shells (a query on every page otherwise):
+    # saving or deleting a site renews the version.
+    try:
+        host = f"{request.get_host()}:{request.get_port()}"
+    except DisallowedHost:
+        host = None
+    site_key = f"ocim:shell-site:{version}:{host}"
+    site_id = cache.get(site_key) if host else None
+    site = None
+    if site_id is None:
+        site = Site.find_for_request(request)
+        site_id = site.pk if site is not None else 0
+        if host:
+            cache.set(site_key, site_id, TIMEOUT)
+    if not site_id:
         return None
-    key = f"ocim:shell:{_version()}:{site.pk}:{language}"
+    key = f"ocim:shell:{version}:{site_id}:{language}"
     shell = cache.get(key)
     if shell is None:
+        site = site or Site.find_for_request(request)
+        if site is None:
+            return None
         shell = _build(request, site, language)
         cache.set(key, shell, TIMEOUT)
     request._ocim_shell = (language, shell)
@@ -131,6 +149,7 @@ def connect_signals() -> None:
         signal.connect(shell_invalidate, dispatch_uid=f"ocim-shell-{signal!r}")
     post_delete.connect(shell_invalidate, sender=Page, dispatch_uid="ocim-shell-page-delete")
     post_save.connect(shell_invalidate, sender=Site, dispatch_uid="ocim-shell-site-save")
+    post_delete.connect(shell_invalidate, sender=Site, dispatch_uid="ocim-shell-site-delete")
     post_save.connect(
         shell_invalidate, sender=OrganisationSettings, dispatch_uid="ocim-shell-settings-save"
     )

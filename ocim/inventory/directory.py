@@ -4,28 +4,32 @@ with the facet counts; and one actor's public record.
 The actors are those of ``selectors.actors_filtered`` (the one place filters become a query).
 Each facet is counted with every other filter applied but not its own, so that choosing a
 value does not hide the other values of the same facet. The number of queries does not depend
-on the data: the lookups (types and families, departments and regions, labels), one grouped
-count for the family, type, region, department and status facets (and the total), one for the
-labels, one for the concepts, the selected concepts, and the page of actors.
+on the data: the lookups (types and families, departments and regions, labels: kept by each
+process, see ``_lookup_rows``), the selected concepts (when concepts are chosen), the counts
+(one grouped count for the family, type, region, department and status facets and the total,
+one for the labels, one for the concepts; on PostgreSQL one statement, two or three for a
+search matching many actors, see ``directory_counts``), and the page of actors.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
+import uuid
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocim.core.facets import FacetValue
-from ocim.core.models import Concept, Department
+from ocim.core.models import Commune, Concept, Department
 
 from .directory_counts import Chosen, postgres_counts
 from .filters import ActorFilters
@@ -73,6 +77,11 @@ class DirectoryResults:
     problems: list[str] = field(default_factory=list)
     # The query had text but no word that can be searched (punctuation, very common words).
     no_words: bool = False
+    # Whether the facet counts and the total were counted, or estimated from a sample (a
+    # search matching many actors, on PostgreSQL; the pages then reach the first
+    # ``exact_count_limit()`` actors).
+    facets_exact: bool = True
+    total_exact: bool = True
 
 
 class _CountedPaginator(Paginator):
@@ -174,18 +183,57 @@ class _Lookups:
         return {item.pk: item.slug for item in self.types}
 
 
-def _lookups(filters: ActorFilters) -> _Lookups:
-    # A list that is never empty, so that the query always runs (a constant number of queries).
-    selected_concepts = list(filters.concepts) or [""]
-    return _Lookups(
-        types=list(
+# The typology, the departments and the labels, kept by each process for every request (about
+# 300 rows and 4 ms a request to read again): (version, time read, (types, departments,
+# labels)). Saving or deleting any of them renews the version in the shared cache
+# (``lookups_changed``), which every process compares before use; a process also reads them
+# again after ``_LOOKUPS_SECONDS`` (changes that send no signal: bulk updates, raw SQL).
+_LOOKUPS_VERSION_KEY = "inventory-directory-lookups"
+_LOOKUPS_SECONDS = 300
+_lookups_kept: tuple[str, float, tuple] | None = None
+
+
+def lookups_changed(**_kwargs) -> None:
+    """Signal receiver: a type, family, label, department or region was saved or deleted. The
+    version is renewed now and once committed (rows read by others meanwhile are from before
+    the commit)."""
+
+    def renew():
+        cache.set(_LOOKUPS_VERSION_KEY, uuid.uuid4().hex, None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def _lookup_rows() -> tuple[list[ActorType], list[Department], list[Label]]:
+    global _lookups_kept
+    version = cache.get_or_set(_LOOKUPS_VERSION_KEY, uuid.uuid4().hex, None)
+    kept = _lookups_kept
+    now = time.monotonic()
+    if kept is not None and kept[0] == version and now - kept[1] < _LOOKUPS_SECONDS:
+        return kept[2]
+    rows = (
+        list(
             ActorType.objects.select_related("family").order_by(
                 "family__sort_order", "family__name_fr", "sort_order", "name_fr"
             )
         ),
-        departments=list(Department.objects.select_related("region").order_by("code")),
-        labels=list(Label.objects.order_by("name")),
-        selected_concepts=list(Concept.objects.filter(slug__in=selected_concepts)),
+        list(Department.objects.select_related("region").order_by("code")),
+        list(Label.objects.order_by("name")),
+    )
+    _lookups_kept = (version, now, rows)
+    return rows
+
+
+def _lookups(filters: ActorFilters) -> _Lookups:
+    types, departments, labels = _lookup_rows()
+    return _Lookups(
+        types=types,
+        departments=departments,
+        labels=labels,
+        selected_concepts=(
+            list(Concept.objects.filter(slug__in=filters.concepts)) if filters.concepts else []
+        ),
     )
 
 
@@ -340,6 +388,7 @@ def _postgres_counts(
         page_start=None if pages is None else pages["start"],
         page_size=ACTORS_PER_PAGE,
         listed_above=RANKED_MATCHES,
+        exact_limit=exact_count_limit(),
     )
     if pages is not None and found.page is not None:
         pages["ids"] = found.page
@@ -363,8 +412,15 @@ def _postgres_counts(
         },
         "concept_rows": found.concepts,
         "concept": {row["concept__slug"]: row["count"] for row in found.concepts},
+        "facets_exact": found.facets_exact,
+        "total_exact": found.total_exact,
     }
     return found.total, counts
+
+
+def exact_count_limit() -> int:
+    """Above how many matches of its words a search is counted from a sample (PostgreSQL)."""
+    return max(int(getattr(settings, "OCIM_DIRECTORY_EXACT_COUNT_LIMIT", 4000)), 1)
 
 
 def _cache_seconds() -> int:
@@ -391,6 +447,75 @@ def _cached(key: str | None, compute):
     return found
 
 
+# The columns of an actor the directory's list shows (the others are loaded if asked for), in
+# the model's order (as ``Model.from_db`` takes them).
+_PAGE_FIELDS = tuple(
+    field.attname
+    for field in Actor._meta.concrete_fields
+    if field.attname
+    in {
+        "id",
+        "name",
+        "slug",
+        "status",
+        "closed_year",
+        "type_id",
+        "family_id",
+        "commune_id",
+        "department_id",
+        "region_id",
+    }
+)
+_COMMUNE_FIELDS = tuple(
+    field.attname
+    for field in Commune._meta.concrete_fields
+    if field.attname in {"insee_code", "name"}
+)
+
+
+def _page_actors(ids: list[int], lookups: _Lookups) -> list[Actor]:
+    """The actors ``ids`` in that order, with what the list shows: their columns and their
+    commune's name in one narrow query, their type, family, department and region from the
+    lookups the process keeps (a query joining five tables and building six models an actor
+    cost 3 ms a page). Any other field is loaded if something asks for it."""
+    if not ids:
+        return []
+    database = Actor.objects.db
+    types = {item.pk: item for item in lookups.types}
+    departments = {item.code: item for item in lookups.departments}
+    fields = {name: Actor._meta.get_field(name) for name in ("type", "family", "department")}
+    region_field, commune_field = Actor._meta.get_field("region"), Actor._meta.get_field("commune")
+    found = {}
+    for *values, commune_name in Actor.objects.filter(pk__in=ids).values_list(
+        *_PAGE_FIELDS, "commune__name"
+    ):
+        actor = Actor.from_db(database, _PAGE_FIELDS, values)
+        kind = types.get(actor.type_id)
+        if kind is not None:
+            fields["type"].set_cached_value(actor, kind)
+            if kind.family_id == actor.family_id:
+                fields["family"].set_cached_value(actor, kind.family)
+        department = departments.get(actor.department_id)
+        if department is not None:
+            fields["department"].set_cached_value(actor, department)
+            if department.region_id == actor.region_id:
+                region_field.set_cached_value(actor, department.region)
+        if actor.commune_id:
+            commune_field.set_cached_value(
+                actor,
+                Commune.from_db(
+                    database,
+                    _COMMUNE_FIELDS,
+                    [
+                        {"insee_code": actor.commune_id, "name": commune_name}[name]
+                        for name in _COMMUNE_FIELDS
+                    ],
+                ),
+            )
+        found[actor.pk] = actor
+    return [found[pk] for pk in ids if pk in found]
+
+
 def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResults:
     """The page ``page`` (clamped to the pages there are) of the actors passing ``filters``,
     best match first when there are words to search and at most ``RANKED_MATCHES`` matches
@@ -414,7 +539,11 @@ def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResult
         actors = actors.annotate(rank=rank).order_by(F("rank").desc(), "name", "pk")
     else:
         actors = actors.order_by("name", "pk")
-    paginator = _CountedPaginator(actors, ACTORS_PER_PAGE, total=total)
+    total_exact = counts.get("total_exact", True)
+    # An estimated total (a search matching many actors): the first ``exact_count_limit()``
+    # can be paged through, as search engines do.
+    reachable = total if total_exact else min(total, exact_count_limit())
+    paginator = _CountedPaginator(actors, ACTORS_PER_PAGE, total=reachable)
     number = min(max(page, 1), paginator.num_pages)
     start = (number - 1) * ACTORS_PER_PAGE
     # Ids first (a narrow sort), then the rows of the page.
@@ -427,19 +556,18 @@ def directory_search(filters: ActorFilters, *, page: int = 1) -> DirectoryResult
                 else list(actors.values_list("pk", flat=True)[start : start + ACTORS_PER_PAGE])
             ),
         )
-        if total
+        if reachable
         else []
     )
-    rows = Actor.objects.select_related(
-        "type", "family", "commune", "department", "region"
-    ).in_bulk(ids)
     return DirectoryResults(
         filters=filters,
         total=total,
-        page=Page([rows[pk] for pk in ids if pk in rows], number, paginator),
+        page=Page(_page_actors(ids, lookups), number, paginator),
         facets=_facets(filters, lookups, counts),
         problems=_unknown_values(filters, lookups),
         no_words=no_words,
+        facets_exact=counts.get("facets_exact", True),
+        total_exact=total_exact,
     )
 
 

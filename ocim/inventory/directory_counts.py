@@ -26,6 +26,7 @@ filter but their own, all in the same statement.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -35,6 +36,11 @@ from .models_directory import ActorFacets, ActorSearchIndex, DirectoryCount
 from .search import actor_search_rank_sql, actor_search_tsquery_sql, query_words
 
 SCALARS = ("family", "type", "region", "department", "status")
+# The samples of the search rows, by the remainder of the actor's id divided by
+# ``SAMPLE_MODULUS`` (an indexed expression, migration 0009): one actor in 64 (remainder 0),
+# then one in 16 (remainders 0 to 3) when the first holds too few of a search's matches.
+SAMPLE_MODULUS = 64
+SAMPLES = (64, 16)
 TABLE = DirectoryCount._meta.db_table
 CELL = "family_id, type_id, region_id, department_id, status"
 # Advisory lock key of the compaction (two at once would both add up the same rows).
@@ -62,6 +68,14 @@ class PgCounts:
     labels: dict[int, int] = field(default_factory=dict)  # by label id
     concepts: list[dict] = field(default_factory=list)  # id, slug, French and English labels
     page: list[int] | None = None  # ids of the page asked for, when listed here
+    # Whether the facets and the total were counted (else estimated from the sample).
+    facets_exact: bool = True
+    total_exact: bool = True
+    # Counted from the sample only: the words' matches in it, and the name cutting off the
+    # first actors passing every filter (None: fewer than asked for in the sample).
+    matches: int = 0
+    cut: str | None = None
+    one_in: int = 1  # the sample's inverse share (1: every actor)
 
 
 @dataclass(frozen=True)
@@ -108,9 +122,78 @@ class Chosen:
 
 
 def postgres_counts(
-    chosen: Chosen, *, page_start: int | None = None, page_size: int = 20, listed_above: int = 0
+    chosen: Chosen,
+    *,
+    page_start: int | None = None,
+    page_size: int = 20,
+    listed_above: int = 0,
+    exact_limit: int | None = None,
 ) -> PgCounts:
-    """The total and the facet counts of ``chosen.filters`` (see the module's docstring).
+    """The total and the facet counts of ``chosen.filters`` (see the module's docstring), and
+    the ids of the page starting at ``page_start`` where they are listed here (see
+    ``_statement_counts``).
+
+    With ``exact_limit``, a search whose words match more actors than that (as a sample
+    shows: its matches there times the sample's inverse share) is counted from a sample only:
+    one actor in 64 when it holds at least a sixteenth of ``exact_limit`` in matches, else one
+    in 16. The facets and, unless few actors pass the filters, the total are then estimates
+    (``facets_exact`` and ``total_exact`` say so). The work stays near what ``exact_limit``
+    matches cost, however many there are."""
+    words = bool(query_words(chosen.filters.q))
+    if not (words and exact_limit is not None):
+        return _statement_counts(
+            chosen, page_start=page_start, page_size=page_size, listed_above=listed_above
+        )
+    with _match_settings():
+        return _sampled_counts(
+            chosen,
+            page_start=page_start,
+            page_size=page_size,
+            listed_above=listed_above,
+            exact_limit=exact_limit,
+        )
+
+
+def _sampled_counts(
+    chosen: Chosen, *, page_start: int | None, page_size: int, listed_above: int, exact_limit: int
+) -> PgCounts:
+    """``postgres_counts`` of a search with words: a sample first, then every match if they
+    are few."""
+    for one_in in SAMPLES:
+        cut = _cut_position(page_start or 0, page_size, one_in)
+        sampled = _statement_counts(chosen, sample=one_in, cut_position=cut)
+        if sampled.matches * one_in <= exact_limit:
+            break  # few enough: every match is counted below
+        if sampled.matches * 16 >= exact_limit or one_in == SAMPLES[-1]:
+            # Enough matches in this sample to estimate from (or the largest sample).
+            return _estimated(
+                chosen,
+                sampled,
+                page_start=page_start,
+                page_size=page_size,
+                listed_above=listed_above,
+                exact_limit=exact_limit,
+            )
+    return _statement_counts(
+        chosen, page_start=page_start, page_size=page_size, listed_above=listed_above
+    )
+
+
+def _statement_counts(
+    chosen: Chosen,
+    *,
+    page_start: int | None = None,
+    page_size: int = 20,
+    listed_above: int = 0,
+    sample: int = 0,
+    cut_position: int = 0,
+) -> PgCounts:
+    """The total and the facet counts of ``chosen.filters``, in one statement.
+
+    With ``sample`` (one in how many), only the actors of that sample are counted (a search
+    with words): the
+    result also holds the number of the words' matches in it (``matches``) and the name of
+    its ``cut_position``-th actor passing every filter, by name (``cut``), and no page.
 
     With ``page_start``, the same statement also lists the ids of the page starting there,
     from the matches already read (the search index and the facets hold a copy of each name):
@@ -130,7 +213,13 @@ def postgres_counts(
                 "WITH m AS MATERIALIZED (SELECT s.actor_id, s.name, s.family_id, s.type_id, "  # noqa: S608 - constants and placeholders only
                 "coalesce(s.region_id, '') AS region_id, coalesce(s.department_id, '') AS "
                 "department_id, s.status, s.label_ids, s.concept_ids "
-                f"FROM {ActorSearchIndex._meta.db_table} s WHERE s.vector @@ {match_sql}), "
+                f"FROM {ActorSearchIndex._meta.db_table} s WHERE s.vector @@ {match_sql}"
+                + (
+                    f" AND (s.actor_id %% {SAMPLE_MODULUS}) < {SAMPLE_MODULUS // sample}"
+                    if sample
+                    else ""
+                )
+                + "), "
             )
         else:
             # The actors carrying a chosen label or concept: everything the counts below need
@@ -216,8 +305,30 @@ def postgres_counts(
     # match (ranked with ``search.actor_search_rank``'s weights, the vectors of those matches
     # only read again by key), else by name; any page of a listing filtered by labels or
     # concepts by name. The two branches are guarded by the total: one of them runs.
-    listed = page_start is not None and (words or bool(filters.labels or filters.concepts))
-    if listed:
+    if sample:
+        cut_where, cut_params = chosen.where("m", *SCALARS, "label", "concept")
+        selects.append("SELECT 'matches', NULL, NULL, NULL, NULL, NULL, count(*) FROM m")
+        selects.append(
+            "SELECT 'cut', NULL, NULL, c.name, NULL, NULL, 0::bigint FROM (SELECT m.name "  # noqa: S608 - constants and placeholders only
+            f"FROM m WHERE {cut_where} ORDER BY m.name, m.actor_id "
+            f"OFFSET {max(int(cut_position), 1) - 1} LIMIT 1) c"
+        )
+        params += cut_params
+    listed = not sample and page_start is not None
+    if listed and not (words or filters.labels or filters.concepts):
+        # A listing by family, type, region, department or status: by name from the narrow
+        # facet rows, whose name index holds those columns too: the index alone is read, up to
+        # the page (actors' names follow their kind: walking the actors' own name index for
+        # the universities of a region read 15,000 rows of the actors' table).
+        where, where_params = chosen.where("f", *SCALARS)
+        selects.append(
+            "SELECT 'page', NULL, p.actor_id, NULL, NULL, NULL, "  # noqa: S608 - constants and placeholders only
+            "row_number() OVER (ORDER BY p.name, p.actor_id) FROM (SELECT f.actor_id, f.name "
+            f"FROM {ActorFacets._meta.db_table} f WHERE {where} "
+            f"ORDER BY f.name, f.actor_id LIMIT {int(page_size)} OFFSET %s) p"
+        )
+        params += [*where_params, page_start]
+    elif listed:
         page_where, page_params = chosen.where("m", *SCALARS, "label", "concept")
         total_sql = f"(SELECT coalesce(sum(g.n), 0) FROM g WHERE {total_where})"  # noqa: S608
         above = int(listed_above) if words else 0
@@ -243,7 +354,7 @@ def postgres_counts(
     sql = "".join(statement) + " UNION ALL ".join(selects)
     rows = _fetch(sql, params, forced=words or bool(filters.labels or filters.concepts))
 
-    result = PgCounts(page=[] if listed else None)
+    result = PgCounts(page=[] if listed else None, one_in=sample or 1)
     page = []
     for what, key, item, slug, label_fr, label_en, count in rows:
         if what == "total":
@@ -255,6 +366,10 @@ def postgres_counts(
                 result.scalars[what][key] = count
         elif what == "label":
             result.labels[item] = count
+        elif what == "matches":
+            result.matches = count
+        elif what == "cut":
+            result.cut = slug
         elif what == "concept":
             result.concepts.append(
                 {
@@ -272,31 +387,163 @@ def postgres_counts(
     return result
 
 
+def estimate(count: int, one_in: int) -> int:
+    """``count`` actors of a sample of one actor in ``one_in`` as an estimate of all: scaled up
+    and rounded to two significant figures (23,456 → 23,000), never 0 for a value the sample
+    holds."""
+    if count <= 0:
+        return 0
+    scaled = count * one_in
+    digits = len(str(scaled))
+    step = 10 ** max(digits - 2, 0)
+    return max(round(scaled / step) * step, 1)
+
+
+def _cut_position(page_start: int, page_size: int, one_in: int) -> int:
+    """The position, among the sample's actors passing the filters by name, of the name up to
+    which a page starting at ``page_start`` is listed: twice the rows the page needs, in the
+    sample's proportion, and a few more, so that the rows up to that name almost never fall
+    short (when they do, the page is listed from every match)."""
+    return -(-2 * (page_start + page_size) // one_in) + 3
+
+
+def _estimated(
+    chosen: Chosen,
+    sampled: PgCounts,
+    *,
+    page_start: int | None,
+    page_size: int,
+    listed_above: int,
+    exact_limit: int,
+) -> PgCounts:
+    """The counts of a search whose words match many actors, from the sample ``sampled``:
+    every facet estimated. The total is estimated too when many actors pass the filters (the
+    page is then listed by name up to the sample's cut name, and only the first
+    ``exact_limit`` can be paged through); when few do, they are read (through the indexes of
+    the words and of the family, region and department) and the total is exact, the page best
+    first."""
+    one_in = sampled.one_in
+    result = PgCounts(
+        scalars={
+            name: {key: estimate(count, one_in) for key, count in values.items()}
+            for name, values in sampled.scalars.items()
+        },
+        labels={key: estimate(count, one_in) for key, count in sampled.labels.items()},
+        concepts=[{**row, "count": estimate(row["count"], one_in)} for row in sampled.concepts],
+        facets_exact=False,
+        matches=sampled.matches,
+        one_in=one_in,
+    )
+    many = estimate(sampled.total, one_in) > max(listed_above, 0)
+    if many and sampled.cut is not None:
+        start = page_start or 0
+        page, before_cut = _page_by_name_until(chosen, sampled.cut, start, page_size)
+        if before_cut >= start + page_size:
+            result.total = estimate(sampled.total, one_in)
+            result.total_exact = False
+            result.page = page if page_start is not None else None
+            return result
+    total, page = _filtered_page(chosen, page_start or 0, page_size, listed_above)
+    result.total = total
+    result.page = page if page_start is not None else None
+    return result
+
+
+def _words_where(chosen: Chosen) -> tuple[str, list]:
+    """The condition on the search rows ``s`` of the words and every filter."""
+    match_sql, match_params = actor_search_tsquery_sql(chosen.filters.q)
+    where, params = chosen.where("s", *SCALARS, "label", "concept")
+    return f"s.vector @@ {match_sql} AND {where}", [*match_params, *params]
+
+
+def _page_by_name_until(chosen: Chosen, cut: str, start: int, size: int) -> tuple[list[int], int]:
+    """(ids of the page by name, how many actors pass up to the name ``cut``): the matches
+    read are those whose name is not after ``cut`` (the words' index ANDed with the names')."""
+    where, params = _words_where(chosen)
+    rows = _fetch(
+        f"SELECT s.actor_id, count(*) OVER () FROM {ActorSearchIndex._meta.db_table} s "  # noqa: S608 - constants and placeholders only
+        f"WHERE {where} AND s.name <= %s ORDER BY s.name, s.actor_id LIMIT %s OFFSET %s",
+        [*params, cut, size, start],
+        forced=True,
+    )
+    return [pk for pk, _count in rows], (rows[0][1] if rows else 0)
+
+
+def _filtered_page(
+    chosen: Chosen, start: int, size: int, listed_above: int
+) -> tuple[int, list[int]]:
+    """(how many actors pass the words and every filter, the ids of the page starting at
+    ``start``): best first when they are at most ``listed_above``, else by name."""
+    where, params = _words_where(chosen)
+    table = ActorSearchIndex._meta.db_table
+    rank_sql, rank_params = actor_search_rank_sql(chosen.filters.q, "v.vector")
+    above = int(listed_above)
+    sql = (
+        f"WITH f AS MATERIALIZED (SELECT s.actor_id, s.name FROM {table} s WHERE {where}), "  # noqa: S608 - constants and placeholders only
+        "n AS (SELECT count(*) AS n FROM f) "
+        "SELECT 'total', NULL::bigint, n.n FROM n "
+        "UNION ALL SELECT 'page', p.actor_id, row_number() OVER (ORDER BY p.name, p.actor_id) "
+        f"FROM (SELECT f.actor_id, f.name FROM f WHERE (SELECT n FROM n) > {above} "
+        "ORDER BY f.name, f.actor_id LIMIT %s OFFSET %s) p "
+        "UNION ALL SELECT 'page', r.actor_id, "
+        "row_number() OVER (ORDER BY r.rank DESC, r.name, r.actor_id) FROM "
+        f"(SELECT f.actor_id, f.name, {rank_sql} AS rank FROM f "
+        f"JOIN {table} v ON v.actor_id = f.actor_id WHERE (SELECT n FROM n) <= {above} "
+        "ORDER BY 3 DESC, f.name, f.actor_id LIMIT %s OFFSET %s) r"
+    )
+    rows = _fetch(sql, [*params, size, start, *rank_params, size, start], forced=True)
+    total, page = 0, []
+    for what, pk, number in rows:
+        if what == "total":
+            total = number
+        else:
+            page.append((number, pk))
+    return total, [pk for _number, pk in sorted(page)]
+
+
 def _fetch(sql: str, params: list, *, forced: bool) -> list[tuple]:
-    if not forced:
+    if not forced or getattr(connection, "_ocim_match_settings", False):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+    with _match_settings():
+        return _fetch(sql, params, forced=True)
+
+
+@contextmanager
+def _match_settings():
+    """``_MATCH_SETTINGS`` for the statements run inside (one transaction, the settings set
+    once for all of them). Local to the transaction: its end puts them back; inside another
+    transaction they are put back here (the block adds no savepoint: an error marks that
+    transaction for rollback, which undoes the settings too)."""
+    if getattr(connection, "_ocim_match_settings", False):
+        yield
+        return
     names = [name for name, _value in _MATCH_SETTINGS]
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # Local to the transaction and put back as they were: inside another transaction the
-        # block adds no savepoint (an error marks that transaction for rollback, which undoes
-        # the settings too).
-        cursor.execute(
-            "SELECT "
-            + ", ".join(["current_setting(%s)"] * len(names))
-            + ", "
-            + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-            [*names, *(value for pair in _MATCH_SETTINGS for value in pair)],
-        )
-        before = cursor.fetchone()[: len(names)]
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-        cursor.execute(
-            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-            [value for pair in zip(names, before, strict=True) for value in pair],
-        )
-    return rows
+    outer = connection.in_atomic_block
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            if outer:
+                cursor.execute(
+                    "SELECT " + ", ".join(["current_setting(%s)"] * len(names)),
+                    names,
+                )
+                before = cursor.fetchone()
+            cursor.execute(
+                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                [value for pair in _MATCH_SETTINGS for value in pair],
+            )
+        connection._ocim_match_settings = True
+        try:
+            yield
+        finally:
+            connection._ocim_match_settings = False
+        if outer:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                    [value for pair in zip(names, before, strict=True) for value in pair],
+                )
 
 
 # --- Upkeep of the cells -----------------------------------------------------------------------
@@ -324,6 +571,16 @@ def directory_counts_compact() -> int:
     the number of rows removed. Safe to run at any time, and twice."""
     if connection.vendor != "postgresql":
         return 0
+    removed = _compact()
+    if removed and not connection.in_atomic_block:
+        # The counting statement reads the cells from their index alone (migration 0009) once
+        # their pages are marked all-visible: the table is small, a vacuum takes milliseconds.
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {TABLE}")
+    return removed
+
+
+def _compact() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_COMPACT_LOCK])
         if not cursor.fetchone()[0]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-from urllib.parse import urlencode
+from html import escape as _escape
+from urllib.parse import quote, urlencode
 
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html, strip_tags
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -46,36 +47,53 @@ def _query_without(filters: ActorFilters, name: str, value: str) -> str:
     return urlencode(pairs)
 
 
-def _facet_rows(facets) -> list[dict]:
+def _facet_rows(facets, *, exact: bool = True) -> list[dict]:
     """The facets that have values, each with its list items written here: a checkbox and
-    its label with the count in words ("12 actors"). About 200 values a page: written once in
-    Python rather than by the template engine for each (a third of the page's time)."""
+    its label with the count in words ("12 actors", "≈ 1,200 actors" when ``exact`` is false:
+    estimated from a sample). About 200 values a page: written in Python with the standard
+    library's escaping (Django's template engine, then ``format_html``, cost 25 µs a value, a
+    sixth of the page's time); each count's words are looked up once."""
+    about = (
+        ""
+        if exact
+        else '<span aria-hidden="true">≈ </span><span class="visually-hidden">'
+        f"{_escape(_('about'))} </span>"
+    )
+    count_texts: dict[int, str] = {}
     rows = []
     for facet in facets:
         if not facet.values:
             continue
+        name = _escape(str(facet.name))
         items = []
         for number, value in enumerate(facet.values, start=1):
-            count_text = ngettext("%(counter)s actor", "%(counter)s actors", value.count) % {
-                "counter": localize(value.count)
-            }
-            items.append(
-                format_html(
-                    '<li class="form-field--checkbox"><input type="checkbox" name="{name}" '
-                    'value="{value}" id="facet-{name}-{number}"{checked}> '
-                    '<label for="facet-{name}-{number}">{label} '
-                    '<span class="meta">({count})</span></label></li>',
-                    name=facet.name,
-                    value=value.value,
-                    number=number,
-                    checked=mark_safe(" checked") if value.selected else "",
-                    label=value.label,
-                    count=count_text,
+            count = value.count
+            count_text = count_texts.get(count)
+            if count_text is None:
+                count_text = count_texts[count] = _escape(
+                    ngettext("%(counter)s actor", "%(counter)s actors", count)
+                    % {"counter": localize(count)}
                 )
+            items.append(
+                f'<li class="form-field--checkbox"><input type="checkbox" name="{name}" '
+                f'value="{_escape(str(value.value))}" id="facet-{name}-{number}"'
+                f"{' checked' if value.selected else ''}> "
+                f'<label for="facet-{name}-{number}">{_escape(str(value.label))} '
+                f'<span class="meta">({about if count else ""}{count_text})</span></label></li>'
             )
-        # Each item was escaped by format_html.
+        # Every value was escaped above.
         rows.append({"facet": facet, "items": mark_safe("\n".join(items))})
     return rows
+
+
+def _with_links(actors) -> list:
+    """The actors with the address of their page (``public_url``): the URL is reversed once,
+    not once an actor (a sixth of the template's time)."""
+    before, after = reverse("inventory:actor", kwargs={"slug": "slug-here"}).split("slug-here")
+    actors = list(actors)
+    for actor in actors:
+        actor.public_url = f"{before}{quote(actor.slug)}{after}"
+    return actors
 
 
 @require_safe
@@ -107,12 +125,12 @@ def directory(request):
         "filters": filters,
         "results": results,
         "page_obj": page,
-        "actors": list(page.object_list),
+        "actors": _with_links(page.object_list),
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "filter_query": urlencode(filters.as_query()),
         "problems": problems + results.problems,
         "chosen": chosen,
-        "facet_rows": _facet_rows(results.facets),
+        "facet_rows": _facet_rows(results.facets, exact=results.facets_exact),
         "closed": ActorStatus.CLOSED,
         "searched": bool(query_words(filters.q)),
     }

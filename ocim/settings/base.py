@@ -180,6 +180,10 @@ OCIM_SEARCH_COUNTS_CACHE_SECONDS = env.int("OCIM_SEARCH_COUNTS_CACHE_SECONDS", 6
 # How long the inventory's directory keeps the counts and the page ids of a search (0 disables
 # it). Every write of its index renews the key: a saved actor is counted at once.
 OCIM_DIRECTORY_CACHE_SECONDS = env.int("OCIM_DIRECTORY_CACHE_SECONDS", 300)
+# The directory counts a search's facets exactly while its words match at most this many actors
+# (as a sixteenth of them shows), and estimates them from that sixteenth beyond (PostgreSQL; the
+# page then says "about" and pages through the first this many).
+OCIM_DIRECTORY_EXACT_COUNT_LIMIT = max(1, env.int("OCIM_DIRECTORY_EXACT_COUNT_LIMIT", 4000))
 # Days the files of an actor import (they may hold contacts) are kept once it is finished or
 # left untouched; the job and its report stay. 0 keeps them.
 OCIM_IMPORT_FILES_RETENTION_DAYS = env.int("OCIM_IMPORT_FILES_RETENTION_DAYS", 30)

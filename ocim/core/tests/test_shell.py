@@ -51,3 +51,21 @@ class ShellCacheTests(TestCase):
         assert 'href="/fr/edition/"' in html_fr
         assert 'href="/fr/edition/"' not in html_en
         assert 'href="/en/' in html_en
+
+    def test_the_site_of_a_host_is_kept_until_a_site_changes(self):
+        self.queries_for("/fr/annuaire/")
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get("/fr/annuaire/")
+        assert not [q for q in queries.captured_queries if "wagtailcore_site" in q["sql"]]
+        # A site for this very host now takes precedence, with its own organisation name.
+        site = Site.objects.get(is_default_site=True)
+        other = Site.objects.create(
+            hostname="testserver", port=80, root_page=site.root_page, site_name="Autre site"
+        )
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get("/fr/annuaire/")
+        assert [q for q in queries.captured_queries if "wagtailcore_site" in q["sql"]]
+        other.delete()
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get("/fr/annuaire/")
+        assert [q for q in queries.captured_queries if "wagtailcore_site" in q["sql"]]

@@ -211,6 +211,24 @@ def test_a_link_written_while_its_actor_moves_is_counted_where_the_actor_goes(wh
     assert _kept()[(DirectoryCount.LABELS, label.pk, *_cell(item))] == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_compaction_job_leaves_the_cells_readable_from_their_index(where):
+    """Outside a transaction (as the scheduler runs it) the compaction vacuums the cells, so
+    that the counting statement reads them from the index alone."""
+    seed_typology()
+    for number in range(30):
+        actor(f"Jardin {number}", "jardin-botanique-arboretum", commune=where.dijon)
+    assert directory_counts_compact() > 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = %s",
+            [DirectoryCount._meta.db_table],
+        )
+        pages, visible = cursor.fetchone()
+    assert pages >= 1 and visible == pages
+    assert directory_counts_differences() == []
+
+
 def _wait_for_a_blocked_backend(seconds: float = 10) -> None:
     import time
 

@@ -572,3 +572,20 @@ def test_facet_values_are_the_platforms_shared_shape(network):
     results = directory_search(ActorFilters(q="jardin"))
     values = [value for facet in results.facets for value in facet.values]
     assert values and all(type(value) is FacetValue for value in values)
+
+
+def test_a_new_label_or_type_shows_at_once_though_each_process_keeps_them(client, network, where):
+    from ocim.inventory.models import ActorType, Label
+
+    url = reverse("inventory:directory")
+    assert "label-nouveau" not in client.get(url).content.decode()  # the lookups are now kept
+    Label.objects.create(slug="label-nouveau", name="Label nouveau")
+    actor("Jardin labellisé", "jardin-botanique-arboretum", commune=where.beaune,
+          labels=["label-nouveau"])  # fmt: skip
+    html = client.get(url).content.decode()
+    assert 'value="label-nouveau"' in html
+    garden_type = ActorType.objects.get(slug="jardin-botanique-arboretum")
+    garden_type.name_fr = "Jardin remarquable ou botanique"
+    garden_type.save()
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Jardin remarquable ou botanique" in html

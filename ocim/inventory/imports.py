@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.db.models import F, Lookup
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.functional import Promise
@@ -893,6 +894,26 @@ def _chunks(items: list, size: int = 2000) -> Iterator[list]:
         yield items[start : start + size]
 
 
+class _OneOf(Lookup):
+    """``column IN (values)`` for a few thousand text values: on PostgreSQL one array
+    parameter (``= ANY(%s)``) instead of a placeholder per value, whose building and
+    conversion cost more than the query (a check of 100,000 rows sent 80 of them)."""
+
+    lookup_name = "one_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = [str(value) for value in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::text[])", [*lhs_params, values]
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+def _actors_with(column: str, values: list):
+    return Actor.objects.filter(_OneOf(F(column), values))
+
+
 def _match_existing(rows: list[CheckedRow], *, source: str, ctx: Context) -> None:
     """Set ``row.match`` for the valid rows: same source record, then same identifier, then
     similar name in the same commune. Batched: a few queries per 2,000 values."""
@@ -901,23 +922,23 @@ def _match_existing(rows: list[CheckedRow], *, source: str, ctx: Context) -> Non
     by_source: dict[str, tuple] = {}
     if source:
         for chunk in _chunks(source_ids):
-            for pk, source_id, name in Actor.objects.filter(
-                source=source, source_id__in=chunk
-            ).values_list("pk", "source_id", "name"):
+            for pk, source_id, name in (
+                _actors_with("source_id", chunk)
+                .filter(source=source)
+                .values_list("pk", "source_id", "name")
+            ):
                 by_source[source_id] = (pk, name)
     by_identifier: dict[tuple[str, str], tuple] = {}
     for key in MATCHING_IDENTIFIERS:
         values = sorted({row.values[key] for row in valid if row.values.get(key)})
         for chunk in _chunks(values):
-            for pk, value, name in Actor.objects.filter(**{f"{key}__in": chunk}).values_list(
-                "pk", key, "name"
-            ):
+            for pk, value, name in _actors_with(key, chunk).values_list("pk", key, "name"):
                 by_identifier.setdefault((key, value), (pk, name))
     communes = sorted({row.values["commune_id"] for row in valid if row.values.get("commune_id")})
     in_commune: dict[str, list[tuple]] = defaultdict(list)
     same_name: dict[tuple[str, frozenset], tuple] = {}
     for chunk in _chunks(communes):
-        for pk, name, commune_id in Actor.objects.filter(commune_id__in=chunk).values_list(
+        for pk, name, commune_id in _actors_with("commune_id", chunk).values_list(
             "pk", "name", "commune_id"
         ):
             candidate = (pk, name, name_key(name, ctx.communes[commune_id][0], ctx))

@@ -266,7 +266,10 @@ _PG_FACETS_WRITE = (
     "a.type_id, coalesce(a.region_id, ''), coalesce(a.department_id, ''), a.status, "
     "ARRAY(SELECT l.label_id FROM inventory_actor_labels l WHERE l.actor_id = a.id ORDER BY 1), "
     "ARRAY(SELECT c.concept_id FROM inventory_actor_concepts c WHERE c.actor_id = a.id "
-    "ORDER BY 1) FROM inventory_actor a {where} ON CONFLICT (actor_id) DO UPDATE SET "
+    "ORDER BY 1) FROM inventory_actor a {where} "
+)
+_PG_FACETS_UPSERT = (
+    "ON CONFLICT (actor_id) DO UPDATE SET "
     "name = EXCLUDED.name, family_id = EXCLUDED.family_id, type_id = EXCLUDED.type_id, "
     "region_id = EXCLUDED.region_id, department_id = EXCLUDED.department_id, "
     "status = EXCLUDED.status, label_ids = EXCLUDED.label_ids, "
@@ -277,9 +280,12 @@ _PG_FACETS_WRITE = (
 def _pg_facets_write(cursor, actor_ids) -> None:
     """Write the ``ActorFacets`` rows of ``actor_ids`` (every actor when None)."""
     if actor_ids is None:
-        cursor.execute(_PG_FACETS_WRITE.format(where=""))
+        cursor.execute(_PG_FACETS_WRITE.format(where="") + _PG_FACETS_UPSERT)
     else:
-        cursor.execute(_PG_FACETS_WRITE.format(where="WHERE a.id = ANY(%s)"), [list(actor_ids)])
+        cursor.execute(
+            _PG_FACETS_WRITE.format(where="WHERE a.id = ANY(%s)") + _PG_FACETS_UPSERT,
+            [list(actor_ids)],
+        )
 
 
 def _pg_index_write(actors) -> None:
@@ -438,18 +444,25 @@ def _pg_rebuild(actor_ids) -> int:
         "D", plain_sql, plain_params, empty="a.description"
     )
     # The actors are picked by key in both places (not through a shared CTE, which would hide
-    # their number from the planner and make it scan every actor to join them).
+    # their number from the planner and make it scan every actor to join them). The facet
+    # rows are written by the same statement from the index rows it returns: their label and
+    # concept lists are gathered once.
     statement = (
         f"WITH types AS MATERIALIZED (SELECT t.id, {type_sql} AS vector "  # noqa: S608 - constants and placeholders only
         "FROM inventory_actortype t), communes AS MATERIALIZED (SELECT c.insee_code, "
         f"{commune_sql} AS vector FROM core_commune c WHERE c.insee_code IN "
-        f"(SELECT a.commune_id FROM inventory_actor a {where})) "
-        f"INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "
+        f"(SELECT a.commune_id FROM inventory_actor a {where})), "
+        f"written AS (INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "
         f"name_terms, head_terms, {_PG_FILTER_COLUMNS}) "
         f"SELECT a.id, {name_sql} || {other_sql} || coalesce(c.vector, ''::tsvector) || "
         f"t.vector || {description_sql}, '', '', '', {_PG_FILTER_VALUES} "
         "FROM inventory_actor a JOIN types t ON t.id = a.type_id "
-        f"LEFT JOIN communes c ON c.insee_code = a.commune_id {where} {_PG_UPSERT}"
+        f"LEFT JOIN communes c ON c.insee_code = a.commune_id {where} {_PG_UPSERT} "
+        f"RETURNING actor_id, {_PG_FILTER_COLUMNS}) "
+        "INSERT INTO inventory_actorfacets (actor_id, name, family_id, type_id, region_id, "
+        "department_id, status, label_ids, concept_ids) SELECT w.actor_id, w.name, "
+        "w.family_id, w.type_id, coalesce(w.region_id, ''), coalesce(w.department_id, ''), "
+        f"w.status, w.label_ids, w.concept_ids FROM written w {_PG_FACETS_UPSERT}"
     )
     params = [
         *type_params,
@@ -462,9 +475,7 @@ def _pg_rebuild(actor_ids) -> int:
     ]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        count = cursor.rowcount
-        _pg_facets_write(cursor, actor_ids)
-        return count
+        return cursor.rowcount
 
 
 def actor_search_index_rebuild(actor_ids=None, *, batch_size: int = 500) -> int:

@@ -2,7 +2,12 @@
 of existing actors wait for a decision; the commit is all or nothing; a re-import of the same
 source updates instead of duplicating; and the bulk path writes what ``actor_save`` writes."""
 
+import gc
+import json
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from ocim.core.models import AuditLogEntry
@@ -18,6 +23,7 @@ from ocim.inventory.models import (
     Label,
     RevisionSource,
 )
+from ocim.inventory.models_directory import ActorFacets, ActorSearchIndex, DirectoryCount
 from ocim.inventory.services import actor_save
 from ocim.inventory.services_import import (
     import_job_create,
@@ -279,6 +285,21 @@ def test_the_bulk_path_writes_what_actor_save_writes(communes, run_import):
         theirs.user, theirs.source, theirs.source_detail, theirs.changes,
     )  # fmt: skip
     assert {**ours.snapshot, "source_id": ""} == {**theirs.snapshot, "source_id": ""}
+    # The directory's search index and facet rows too (PostgreSQL: vectors computed by one
+    # statement for the batch, against actor_save's own; the facet cells kept by triggers).
+    index_columns = [f.attname for f in ActorSearchIndex._meta.concrete_fields][1:]
+    indexed = ActorSearchIndex.objects.values(*index_columns)
+    assert indexed.get(actor=imported) == indexed.get(actor=by_service)
+    if connection.vendor == "postgresql":
+        from ocim.inventory.directory_counts import directory_counts_differences
+
+        facet_columns = [f.attname for f in ActorFacets._meta.concrete_fields][1:]
+        facets = ActorFacets.objects.values(*facet_columns)
+        assert facets.get(actor=imported) == facets.get(actor=by_service)
+        assert facets.get(actor=imported)["label_ids"] == [
+            Label.objects.get(slug="musee-de-france").pk
+        ]
+        assert directory_counts_differences() == []
 
 
 def test_progress_of_the_check_and_of_the_commit_is_seen_by_every_process(
@@ -336,3 +357,145 @@ def test_a_commune_is_found_with_or_without_its_article(tmp_path):
     result = rows_check(table, guess_mapping(table.headers), source="s")
     assert [row.values.get("commune_id") for row in result.rows] == ["76351", "76351"]
     assert result.errors == []
+
+
+def _tamper_checked_rows(job, change):
+    """Change the checked rows a preview kept, as if the data had changed since."""
+    with job.checked_rows.open("rb") as handle:
+        stored = json.loads(handle.read())
+    change(stored)
+    with job.checked_rows.storage.open(job.checked_rows.name, "wb") as handle:
+        handle.write(json.dumps(stored).encode())
+
+
+def test_a_row_that_cannot_be_saved_midway_leaves_nothing_written(
+    communes, monkeypatch, django_capture_on_commit_callbacks
+):
+    rows = [HEADERS] + [
+        [f"R{n}", f"Planétarium numéro {n}", "Planétarium", "21000", "Dijon", "", "", ""]
+        for n in range(9)
+    ]
+    data = csv_bytes(rows)
+    monkeypatch.setattr(services_import, "BATCH_SIZE", 2)
+    job = import_job_create(uploaded_file=upload(data), source="essai")
+    job = import_preview(job=job, mapping=job.mapping)
+
+    def longer_postal_code(stored):
+        _number, values = stored[6]  # row 8 of the file, in the fourth batch
+        values["postal_code"] = "210000"
+
+    _tamper_checked_rows(job, longer_postal_code)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_queue(job=job, decisions={})
+    job.refresh_from_db()
+
+    assert job.status == ImportStatus.FAILED
+    with pytest.raises(ValidationError) as invalid:
+        Actor._meta.get_field("postal_code").clean("210000", None)
+    assert job.report["failure"]["message"] == _(
+        "Row %(row)d cannot be saved: %(reason)s Nothing was imported."
+    ) % {"row": 8, "reason": " ".join(invalid.value.messages)}
+    for model in (Actor, ActorRevision, Actor.labels.through, ActorSearchIndex, ActorFacets):
+        assert not model.objects.exists(), model
+    assert not DirectoryCount.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("postal_code", "210000"),
+        ("postal_code", "21000"),
+        ("email", "pas-une-adresse"),
+        ("email", "contact@example.org"),
+        ("website", "https://"),
+        ("website", "https://www.example.org"),
+        ("siret", "12345678901234"),
+        ("siret", "21210231500018"),
+        ("status", "ouvert"),
+        ("status", "closed"),
+        ("legal_status", "mairie"),
+        ("year_founded", 999),
+        ("year_founded", "1890"),
+        ("latitude", 95.5),
+        ("latitude", "47.3"),
+        ("name", ""),
+        ("name", "x" * 256),
+        ("source", None),
+    ],
+)
+def test_the_commit_checks_each_field_as_clean_fields_does(name, value):
+    """The commit's compiled checks (``_FieldRule``) accept, convert and refuse what
+    ``Model.clean_fields`` does, with the same messages, the first time and the next."""
+    field = Actor._meta.get_field(name)
+    model = Actor(**{"name": "Musée", field.attname: value})
+    try:
+        model.clean_fields(exclude=[f.name for f in Actor._meta.fields if f.name != name])
+        expected = []
+    except ValidationError as invalid:
+        expected = invalid.message_dict[name]
+    rule = services_import._FieldRule(field)
+    for _time in range(2):
+        record = services_import._NewActor({field.attname: value})
+        messages = []
+        rule.check(record, messages)
+        assert messages == expected
+        if not expected:
+            assert getattr(record, field.attname) == getattr(model, field.attname)
+
+
+def test_batches_merging_into_the_same_actor_each_see_the_one_before(
+    communes, run_import, monkeypatch
+):
+    """The next batch is prepared while one is written, unless it changes existing actors:
+    those are read once the batch before is written (here both merge into one actor)."""
+    museum = Actor(name="Muséum de Dijon", type=_type("museum-histoire-naturelle"),
+                   commune_id="21231", latitude=47.32, longitude=5.04,
+                   coordinates_source=CoordinatesSource.ENTERED)  # fmt: skip
+    actor_save(museum)
+    monkeypatch.setattr(services_import, "BATCH_SIZE", 1)
+    data = csv_bytes([
+        ["Nom", "Type", "Commune", "Adresse", "Téléphone"],
+        ["Muséum de Dijon", "Muséum d'histoire naturelle", "21231", "1 rue Buffon", ""],
+        ["Muséum de Dijon", "Muséum d'histoire naturelle", "21231", "", "03 80 00 00 00"],
+        ["Planétarium de Dijon", "Planétarium", "21231", "", ""],
+    ])  # fmt: skip
+
+    job = run_import(data)
+
+    assert job.status == ImportStatus.DONE
+    assert (job.report["outcome"]["merged"], job.report["outcome"]["created"]) == (2, 1)
+    museum.refresh_from_db()
+    assert (museum.street, museum.phone) == ("1 rue Buffon", "03 80 00 00 00")
+    latest, first_merge = museum.revisions.order_by("-pk")[:2]
+    assert first_merge.changes == {"street": ["", "1 rue Buffon"]}
+    assert latest.changes == {"phone": ["", "03 80 00 00 00"]}
+    assert (latest.snapshot["street"], latest.snapshot["phone"]) == (
+        "1 rue Buffon", "03 80 00 00 00",
+    )  # fmt: skip
+
+
+def test_the_cycle_collector_is_paused_while_a_file_is_checked_or_written_then_restored(
+    communes, run_import, monkeypatch
+):
+    seen = []
+    for name in ("rows_check", "_import_write"):
+        original = getattr(services_import, name)
+
+        def spy(*args, _original=original, **kwargs):
+            seen.append(gc.isenabled())
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(services_import, name, spy)
+    assert gc.isenabled()
+    job = run_import(DEMO_FILE.read_bytes(), name=DEMO_FILE.name, skip=True)
+    assert job.status == ImportStatus.DONE
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services_import, "_import_write", failing)
+    job = run_import(DEMO_FILE.read_bytes(), name=DEMO_FILE.name, skip=True, source="autre")
+    assert job.status == ImportStatus.FAILED
+    assert gc.isenabled()

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from ocim.core.models import AuditLogEntry
-from ocim.inventory import services_import
+from ocim.inventory import import_commit, services_import
 from ocim.inventory.imports import read_table, rows_check
 from ocim.inventory.models import (
     Actor,
@@ -212,9 +212,9 @@ def test_nothing_is_imported_when_the_commit_fails_midway(communes, run_import, 
         [f"X{n}", f"Planétarium numéro {n}", "Planétarium", "21000", "Dijon", "", "", ""]
         for n in range(12)
     ]
-    monkeypatch.setattr(services_import, "BATCH_SIZE", 5)
+    monkeypatch.setattr(import_commit, "BATCH_SIZE", 5)
     calls = []
-    original = services_import.bulk_insert
+    original = import_commit.bulk_insert
 
     def failing_bulk_insert(model, objects, **kwargs):
         if model is ActorRevision:
@@ -223,7 +223,7 @@ def test_nothing_is_imported_when_the_commit_fails_midway(communes, run_import, 
                 raise RuntimeError("disk full")
         return original(model, objects, **kwargs)
 
-    monkeypatch.setattr(services_import, "bulk_insert", failing_bulk_insert)
+    monkeypatch.setattr(import_commit, "bulk_insert", failing_bulk_insert)
 
     job = run_import(csv_bytes(rows))
 
@@ -316,7 +316,7 @@ def test_progress_of_the_check_and_of_the_commit_is_seen_by_every_process(
         seen[kind].append(services_import.import_progress(ImportJob.objects.get()))
 
     monkeypatch.setattr(services_import, "CHECK_PROGRESS_ROWS", 5)
-    monkeypatch.setattr(services_import, "BATCH_SIZE", 4)
+    monkeypatch.setattr(import_commit, "BATCH_SIZE", 4)
     written = services_import._progress_write
 
     def write(job, percent):
@@ -376,7 +376,7 @@ def test_a_row_that_cannot_be_saved_midway_leaves_nothing_written(
         for n in range(9)
     ]
     data = csv_bytes(rows)
-    monkeypatch.setattr(services_import, "BATCH_SIZE", 2)
+    monkeypatch.setattr(import_commit, "BATCH_SIZE", 2)
     job = import_job_create(uploaded_file=upload(data), source="essai")
     job = import_preview(job=job, mapping=job.mapping)
 
@@ -433,9 +433,9 @@ def test_the_commit_checks_each_field_as_clean_fields_does(name, value):
         expected = []
     except ValidationError as invalid:
         expected = invalid.message_dict[name]
-    rule = services_import._FieldRule(field)
+    rule = import_commit._FieldRule(field)
     for _time in range(2):
-        record = services_import._NewActor({field.attname: value})
+        record = import_commit._NewActor({field.attname: value})
         messages = []
         rule.check(record, messages)
         assert messages == expected
@@ -452,7 +452,7 @@ def test_batches_merging_into_the_same_actor_each_see_the_one_before(
                    commune_id="21231", latitude=47.32, longitude=5.04,
                    coordinates_source=CoordinatesSource.ENTERED)  # fmt: skip
     actor_save(museum)
-    monkeypatch.setattr(services_import, "BATCH_SIZE", 1)
+    monkeypatch.setattr(import_commit, "BATCH_SIZE", 1)
     data = csv_bytes([
         ["Nom", "Type", "Commune", "Adresse", "Téléphone"],
         ["Muséum de Dijon", "Muséum d'histoire naturelle", "21231", "1 rue Buffon", ""],
@@ -478,7 +478,7 @@ def test_the_cycle_collector_is_paused_while_a_file_is_checked_or_written_then_r
     communes, run_import, monkeypatch
 ):
     seen = []
-    for name in ("rows_check", "_import_write"):
+    for name in ("rows_check", "import_rows_write"):
         original = getattr(services_import, name)
 
         def spy(*args, _original=original, **kwargs):
@@ -495,7 +495,7 @@ def test_the_cycle_collector_is_paused_while_a_file_is_checked_or_written_then_r
     def failing(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services_import, "_import_write", failing)
+    monkeypatch.setattr(services_import, "import_rows_write", failing)
     job = run_import(DEMO_FILE.read_bytes(), name=DEMO_FILE.name, skip=True, source="autre")
     assert job.status == ImportStatus.FAILED
     assert gc.isenabled()

@@ -4,10 +4,14 @@ tens of thousands of rows. Used by the import's commit (``ocim.inventory.import_
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import json
+import math
 from operator import attrgetter
 
 from django.db import connections, models, router
+from django.utils import timezone
 
 BATCH_SIZE = 2000
 UPDATE_BATCH_SIZE = 250
@@ -50,45 +54,167 @@ def bulk_insert(model, objects: list, *, batch_size: int = BATCH_SIZE, keys: boo
             if obj is not instance:
                 obj.__dict__.update(_record_values(model, instance))
         return
-    fields = [field for field in meta.concrete_fields if keys or not field.primary_key]
-    # Fields whose Python value is already what the database takes are read as they are
-    # (most of the cost of a row was this preparation); the others (JSON, dates,
-    # auto_now_add) go through their field.
-    read = attrgetter(*(field.attname for field in fields))
-    prepared = [
-        (index, field)
-        for index, field in enumerate(fields)
-        if type(field) not in _PLAIN_FIELDS and not field.primary_key
-    ]
-    with connection.cursor() as cursor:
-        if keys:
-            _keys_reserve(cursor, meta, objects)
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in fields)
-        statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-        with cursor.cursor.copy(statement) as copy:
-            write_row = copy.write_row
-            for obj in objects:
-                row = list(read(obj))
-                for index, field in prepared:
-                    row[index] = _copy_value(field, field.pre_save(obj, True), connection)
-                write_row(row)
+    rows = CopyRows(model, keys=keys)
+    if keys:
+        for obj, pk in zip(objects, keys_reserve(model, len(objects)), strict=True):
+            setattr(obj, meta.pk.attname, pk)
+    rows.write(rows.encode(objects))
     for obj in objects:
         if keys and isinstance(obj, models.Model):
             obj._state.adding = False
             obj._state.db = alias
 
 
-def _keys_reserve(cursor, meta, objects: list) -> None:
-    """Give ``objects`` the next keys of their table's sequence, in one statement returning
-    one array (not a row per key), the sequence looked up once."""
-    cursor.execute(
-        "SELECT array_agg(nextval(q.sequence)) FROM (SELECT pg_get_serial_sequence(%s, %s)"
-        "::regclass AS sequence) q, generate_series(1, %s)",
-        [meta.db_table, meta.pk.column, len(objects)],
-    )
-    for obj, pk in zip(objects, cursor.fetchone()[0], strict=True):
-        setattr(obj, meta.pk.attname, pk)
+def _copy_escaped(text: str) -> str:
+    """``text`` as COPY's text format reads it: backslash, newline, carriage return and tab
+    escaped (nothing else is); most values have none of them."""
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if "\n" in text:
+        text = text.replace("\n", "\\n")
+    if "\r" in text:
+        text = text.replace("\r", "\\r")
+    if "\t" in text:
+        text = text.replace("\t", "\\t")
+    return text
+
+
+def _copy_text(value) -> str:
+    """A value as ``COPY … FROM STDIN`` reads it in its text format: what psycopg's text
+    dumpers send for the types a model's fields prepare (``TypeError`` for any other)."""
+    kind = type(value)
+    if kind is str:
+        return _copy_escaped(value)
+    if value is None:
+        return "\\N"
+    if kind is int:
+        return str(value)
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is float:
+        if value != value:
+            return "NaN"
+        if value in (math.inf, -math.inf):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    if kind in (datetime.datetime, datetime.date):
+        return value.isoformat()
+    if kind is decimal.Decimal:
+        return str(value)
+    if isinstance(value, str):
+        return _copy_escaped(str(value))
+    raise TypeError(f"no COPY text for {kind.__name__}")
+
+
+class CopyRows:
+    """The rows of a model written with ``COPY`` (PostgreSQL), in two steps that may run in
+    different threads: ``encode`` turns objects (model instances or plain records, see
+    ``bulk_insert``) into the data ``COPY`` reads — pure Python, no query, values prepared by
+    their fields as ``bulk_create`` prepares them —, ``write`` sends it on this thread's
+    connection. The objects' keys (``keys=True``) must be set before ``encode``."""
+
+    def __init__(self, model, *, keys: bool = True):
+        self.model = model
+        self.alias = router.db_for_write(model)
+        connection = connections[self.alias]
+        meta = model._meta
+        fields = [field for field in meta.concrete_fields if keys or not field.primary_key]
+        # Fields whose Python value is already what the database takes are read as they are
+        # (most of the cost of a row was this preparation); the others (JSON, dates) go
+        # through their field.
+        read = attrgetter(*(field.attname for field in fields))
+        self.read = read if len(fields) > 1 else lambda obj: (read(obj),)
+        self.prepared = [
+            (index, field)
+            for index, field in enumerate(fields)
+            if type(field) not in _PLAIN_FIELDS and not field.primary_key and not _stamped(field)
+        ]
+        # Timestamps set on creation: what ``pre_save`` sets (the time now) is what the
+        # database takes as it is (an aware datetime), without the field's preparation.
+        self.stamped = [
+            (index, field.attname) for index, field in enumerate(fields) if _stamped(field)
+        ]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in fields)
+        self.statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+
+    def encode(self, objects: list) -> bytes | list:
+        """The text ``COPY`` reads for ``objects`` (their timestamps set, as ``pre_save``
+        sets them); the rows as lists of values when a value has a type this module does
+        not write (psycopg then writes them)."""
+        connection = connections[self.alias]
+        read, prepared, stamped = self.read, self.prepared, self.stamped
+        now = timezone.now
+        rows = []
+        for obj in objects:
+            row = list(read(obj))
+            for index, attname in stamped:
+                row[index] = value = now()
+                setattr(obj, attname, value)
+            for index, field in prepared:
+                row[index] = _copy_value(field, field.pre_save(obj, True), connection)
+            rows.append(row)
+        other = _copy_text
+        try:
+            text = "".join(
+                [
+                    "\t".join(
+                        [
+                            (
+                                value
+                                if "\\" not in value
+                                and "\n" not in value
+                                and "\r" not in value
+                                and "\t" not in value
+                                else _copy_escaped(value)
+                            )
+                            if type(value) is str
+                            else ("\\N" if value is None else other(value))
+                            for value in row
+                        ]
+                    )
+                    + "\n"
+                    for row in rows
+                ]
+            )
+        except TypeError:
+            return rows
+        if "\x00" in text:  # only a text value can hold one
+            raise ValueError("PostgreSQL text fields cannot contain NUL (0x00) characters")
+        return text.encode()
+
+    def write(self, data: bytes | list) -> None:
+        if not data:
+            return
+        with (
+            connections[self.alias].cursor() as cursor,
+            cursor.cursor.copy(self.statement) as copy,
+        ):
+            if isinstance(data, bytes):
+                copy.write(data)
+            else:
+                for row in data:
+                    copy.write_row(row)
+
+
+def _stamped(field) -> bool:
+    return type(field) is models.DateTimeField and (field.auto_now or field.auto_now_add)
+
+
+def keys_reserve(model, count: int) -> list[int]:
+    """The next ``count`` keys of ``model``'s table sequence (PostgreSQL), taken in one
+    statement returning one array (not a row per key), the sequence looked up once: they are
+    this caller's alone, whatever else inserts meanwhile."""
+    if count <= 0:
+        return []
+    meta = model._meta
+    with connections[router.db_for_write(model)].cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(nextval(q.sequence)) FROM (SELECT pg_get_serial_sequence(%s, %s)"
+            "::regclass AS sequence) q, generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
+        return cursor.fetchone()[0]
 
 
 def _record_values(model, obj) -> dict:

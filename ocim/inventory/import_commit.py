@@ -31,7 +31,7 @@ from ocim.core.models import Commune
 from ocim.core.sanitiser import sanitise_html
 
 from . import geocoding, identifiers
-from .bulk_writes import bulk_insert, bulk_update_columns
+from .bulk_writes import CopyRows, bulk_insert, bulk_update_columns, keys_reserve
 from .imports import Context, rows_recheck
 from .map_grid import map_cell
 from .models import (
@@ -42,7 +42,7 @@ from .models import (
     RevisionSource,
 )
 from .models_import import DuplicateDecision, ImportJob
-from .search import actor_search_index_rebuild
+from .search import ActorSearchIndexWriter
 from .services import reserved_slugs, snapshot_fields
 
 BATCH_SIZE = 2000
@@ -130,7 +130,64 @@ def import_rows_write(job: ImportJob, *, progress: Callable[[int], None]) -> dic
             if (number + 1) & number == 0:  # after batches 1, 2, 4, 8…
                 _statistics_refresh()
             progress(min(99, 10 + (number + 1) * BATCH_SIZE * 89 // total))
+    writer.finish()
     return outcome
+
+
+# --- The directory's facet cells of the new actors --------------------------------------------
+#
+# The cells (``DirectoryCount``) are kept by triggers on the actors and their links (migration
+# ``0007``), whose insert triggers step aside while ``ocim.directory_counts_deferred`` is on
+# (migration ``0011``). The import sets it, local to its transaction, only around the
+# statements inserting new actors and the links of those new actors, and counts these actors
+# in one statement at the end: the rows the triggers would have added, grouped over the whole
+# import instead of batch by batch. No one else can see or change these actors before the
+# import commits, so there is nothing to lock. Actors that existed before (updated or merged
+# into) and their new links are written with the triggers on.
+
+_DEFERRED_FLAG = "ocim.directory_counts_deferred"
+_CELL = "a.family_id, a.type_id, coalesce(a.region_id, ''), coalesce(a.department_id, ''), a.status"
+_CELLS_OF_NEW_ACTORS = (
+    "INSERT INTO inventory_directorycount (kind, item_id, family_id, type_id, region_id, "  # noqa: S608 - constants only
+    "department_id, status, count) "
+    f"SELECT 0, 0, {_CELL}, count(*) FROM inventory_actor a WHERE a.id = ANY(%(ids)s) "
+    "GROUP BY 3, 4, 5, 6, 7 "
+    f"UNION ALL SELECT 1, l.label_id, {_CELL}, count(*) FROM inventory_actor a "
+    "JOIN inventory_actor_labels l ON l.actor_id = a.id WHERE a.id = ANY(%(ids)s) "
+    "GROUP BY 2, 3, 4, 5, 6, 7 "
+    f"UNION ALL SELECT 2, c.concept_id, {_CELL}, count(*) FROM inventory_actor a "
+    "JOIN inventory_actor_concepts c ON c.actor_id = a.id WHERE a.id = ANY(%(ids)s) "
+    "GROUP BY 2, 3, 4, 5, 6, 7"
+)
+
+
+def _postgresql() -> bool:
+    return connections[router.db_for_write(Actor)].vendor == "postgresql"
+
+
+@contextlib.contextmanager
+def _directory_counts_deferred():
+    """The facet-cell insert triggers off for the statements inside (PostgreSQL)."""
+    if not _postgresql():
+        yield
+        return
+    database = connections[router.db_for_write(Actor)]
+    with database.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', true)", [_DEFERRED_FLAG])
+    try:
+        yield
+    finally:
+        with database.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, 'off', true)", [_DEFERRED_FLAG])
+
+
+def _directory_counts_add(actor_ids: list[int]) -> None:
+    """Count the new actors ``actor_ids`` and their links in their facet cells, as the insert
+    triggers would have (PostgreSQL)."""
+    if not actor_ids or not _postgresql():
+        return
+    with connections[router.db_for_write(Actor)].cursor() as cursor:
+        cursor.execute(_CELLS_OF_NEW_ACTORS, {"ids": actor_ids})
 
 
 # The tables an import writes whose statistics plan the statements of its next batches: the
@@ -173,12 +230,17 @@ class _Batch:
     labels: dict
     concepts: dict
     counts: dict
-    # (new actor, its label ids, its revision), the key of both set once the actor is written.
+    # PostgreSQL: the keys of the actors it creates, taken from the sequence beforehand.
+    keys: list = dataclasses.field(default_factory=list)
+    # (new actor, its label ids, its revision), the key of both set once the actor has one.
     created: list = dataclasses.field(default_factory=list)
     changed: list = dataclasses.field(default_factory=list)
     changed_columns: set = dataclasses.field(default_factory=lambda: {"updated_at"})
     links: list = dataclasses.field(default_factory=list)
     revisions: list = dataclasses.field(default_factory=list)
+    # PostgreSQL: what COPY reads, encoded by ``prepare`` (new actors, their label links, the
+    # new links of existing actors, revisions).
+    copy_data: dict = dataclasses.field(default_factory=dict)
 
 
 class _Writer:
@@ -197,6 +259,18 @@ class _Writer:
     def __init__(self, job: ImportJob, context: Context | None = None):
         self.job = job
         self.ctx = context or Context()
+        self.created_ids: list[int] = []
+        self.search_index = ActorSearchIndexWriter()
+        # PostgreSQL: rows encoded for COPY while the batch before is written.
+        self.copy = (
+            {
+                Actor: CopyRows(Actor),
+                Actor.labels.through: CopyRows(Actor.labels.through, keys=False),
+                ActorRevision: CopyRows(ActorRevision, keys=False),
+            }
+            if _postgresql()
+            else None
+        )
         self.user = job.created_by if job.created_by and job.created_by.is_active else None
         self.slugs = set(Actor.objects.values_list("slug", flat=True).iterator(chunk_size=10000))
         self.slugs.update(reserved_slugs())  # never given, as if taken
@@ -225,17 +299,20 @@ class _Writer:
         ]
 
     # -- one batch
-    def write(self, plan: list, outcome: dict) -> None:
-        """Write one batch of rows (``load``, ``prepare`` and ``flush`` in turn)."""
-        self.flush(self.prepare(self.load(plan), outcome))
-
     def load(self, plan: list) -> _Batch:
         """Read what a batch of rows changes: the existing actors it updates or merges into,
         with their labels, concepts and visitor counts."""
         existing_ids = {row.match[1] for row, kind in plan if kind in ("update", "merge")}
         existing = Actor.objects.in_bulk(existing_ids)
         labels, concepts, counts = self._relations(existing_ids)
-        return _Batch(plan, existing, labels, concepts, counts)
+        batch = _Batch(plan, existing, labels, concepts, counts)
+        if self.copy is not None:
+            # New actors, and those deleted since the preview (created again).
+            creating = sum(
+                1 for row, kind in plan if kind == "create" or row.match[1] not in existing
+            )
+            batch.keys = keys_reserve(Actor, creating)[::-1]  # taken from the end, in order
+        return batch
 
     def prepare(self, batch: _Batch, outcome: dict, language: str | None = None) -> _Batch:
         """Build the batch's actors, links and revisions in memory, without any query (it
@@ -244,7 +321,26 @@ class _Writer:
         and changes."""
         with translation.override(language):
             self._prepare(batch, outcome)
+        if self.copy is not None:
+            self._encode(batch)
         return batch
+
+    def _encode(self, batch: _Batch) -> None:
+        # The actors' keys are known (``load``): their links and revisions are complete, and
+        # everything the batch copies is encoded here, off the thread that writes.
+        copy, through = self.copy, Actor.labels.through
+        links = []
+        for actor, actor_labels, revision in batch.created:
+            revision.actor_id = actor.pk
+            links += [SimpleNamespace(actor_id=actor.pk, label_id=label) for label in actor_labels]
+        batch.copy_data = {
+            Actor: copy[Actor].encode([actor for actor, _labels, _revision in batch.created]),
+            "new links": copy[through].encode(links),
+            through: copy[through].encode(batch.links),
+            ActorRevision: copy[ActorRevision].encode(
+                [revision for _actor, _labels, revision in batch.created] + batch.revisions
+            ),
+        }
 
     def _prepare(self, batch: _Batch, outcome: dict) -> None:
         existing, before_labels = batch.existing, batch.labels
@@ -261,6 +357,8 @@ class _Writer:
             actor = None if kind == "create" else existing.get(row.match[1])
             if actor is None:  # a new actor, or one deleted since the preview: created again
                 actor = self._new_actor()
+                if batch.keys:
+                    actor.id = batch.keys.pop()
                 self._apply(actor, row, creating=True, outcome=outcome)
                 actor_labels = sorted(set(row.values.get("labels", [])))
                 revision = self._revision(actor, {}, self._snapshot(actor, actor_labels, [], {}))
@@ -302,28 +400,44 @@ class _Writer:
             outcome["updated" if kind == "update" else "merged"] += 1
 
     def flush(self, batch: _Batch) -> None:
-        """Write a prepared batch: new actors (which get their keys here), changed columns,
-        label links, revisions, and the directory's search index and facet rows."""
-        bulk_insert(Actor, [actor for actor, _labels, _revision in batch.created])
+        """Write a prepared batch: new actors (which get their keys here) and their label
+        links, counted in the facet cells at the end (``finish``); changed columns and new
+        links of existing actors; revisions; the directory's search index and facet rows."""
         through = Actor.labels.through
-        links = []
-        for actor, actor_labels, revision in batch.created:
-            revision.actor_id = actor.pk
-            links += [through(actor_id=actor.pk, label_id=label) for label in actor_labels]
+        data, copy = batch.copy_data, self.copy
+        with _directory_counts_deferred():
+            if copy is not None:  # PostgreSQL: encoded by ``prepare``
+                copy[Actor].write(data[Actor])
+                copy[through].write(data["new links"])
+            else:
+                bulk_insert(Actor, [actor for actor, _labels, _revision in batch.created])
+                links = []
+                for actor, actor_labels, revision in batch.created:
+                    revision.actor_id = actor.pk
+                    links += [through(actor_id=actor.pk, label_id=label) for label in actor_labels]
+                bulk_insert(through, links, keys=False)
+        created = [actor.pk for actor, _labels, _revision in batch.created]
+        self.created_ids += created
         # Only the columns that changed somewhere in the batch: bulk_update writes a CASE per
         # column and row, and a re-import usually changes a few columns of a few actors.
         bulk_update_columns(Actor, batch.changed, sorted(batch.changed_columns))
-        bulk_insert(through, links + batch.links, keys=False)
-        bulk_insert(
-            ActorRevision,
-            [revision for _actor, _labels, revision in batch.created] + batch.revisions,
-            keys=False,
-        )
+        if copy is not None:
+            copy[through].write(data[through])
+            copy[ActorRevision].write(data[ActorRevision])
+        else:
+            bulk_insert(through, batch.links, keys=False)
+            bulk_insert(
+                ActorRevision,
+                [revision for _actor, _labels, revision in batch.created] + batch.revisions,
+                keys=False,
+            )
         # The directory's search index, as actor_save writes it.
-        actor_search_index_rebuild(
-            [actor.pk for actor, _labels, _revision in batch.created]
-            + [actor.pk for actor in batch.changed]
-        )
+        self.search_index.write(created=created, changed=[actor.pk for actor in batch.changed])
+
+    def finish(self) -> None:
+        """After the last batch: the new actors counted in the facet cells."""
+        _directory_counts_add(self.created_ids)
+        self.search_index.close()
 
     def _relations(self, ids):
         labels, concepts, counts = {}, {}, {}

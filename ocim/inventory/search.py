@@ -424,19 +424,39 @@ def _pg_segment_sql(
     ]
 
 
-def _pg_rebuild(actor_ids) -> int:
+def _pg_commune_vector_sql() -> tuple[str, list]:
+    return _pg_segment_sql("C", "c.name", [])
+
+
+def _pg_rebuild(actor_ids, *, new: bool = False, communes: str = "") -> int:
     """Rewrite the vectors and filter columns of ``actor_ids`` (every actor when None) in one
     statement: the same vectors as ``_pg_vector_sql`` builds from Python, computed by
     PostgreSQL from the rows (many times faster for a bulk import). The vectors of the types
     and communes are computed once each (a few dozen types and communes for thousands of
-    actors) and joined: concatenating vectors is associative, so the result is the same."""
+    actors) and joined: concatenating vectors is associative, so the result is the same.
+
+    ``new``: the actors have no index or facet rows yet (created in this transaction), which
+    are then inserted without the upsert's conflict check. ``communes``: a table holding the
+    vectors of their communes already (``ActorSearchIndexWriter``), read instead of computing
+    them."""
     from .models_directory import ActorSearchIndex
 
     where, where_params = "", []
     if actor_ids is not None:
         where, where_params = "WHERE a.id = ANY(%s)", [list(actor_ids)]
     type_sql, type_params = _pg_segment_sql("C", "(t.name_fr || ' ' || t.name_en)", [])
-    commune_sql, commune_params = _pg_segment_sql("C", "c.name", [])
+    commune_sql, commune_params = _pg_commune_vector_sql()
+    if communes:
+        commune_sql, commune_params = f"SELECT insee_code, vector FROM {communes}", []  # noqa: S608
+    else:
+        commune_sql = (
+            f"SELECT c.insee_code, {commune_sql} AS vector FROM core_commune c "  # noqa: S608 - constants and placeholders only
+            f"WHERE c.insee_code IN (SELECT a.commune_id FROM inventory_actor a {where})"
+        )
+        commune_params = [*commune_params, *where_params]
+    # Kept vectors are looked up by the join (not all read into the statement first).
+    materialized = "NOT MATERIALIZED" if communes else "MATERIALIZED"
+    upsert, facets_upsert = ("", "") if new else (_PG_UPSERT, _PG_FACETS_UPSERT)
     name_sql, name_params = _pg_segment_sql("A", "a.name", [])
     other_sql, other_params = _pg_segment_sql("B", "a.other_names", [])
     plain_sql, plain_params = _pg_plain("a.description")
@@ -449,25 +469,22 @@ def _pg_rebuild(actor_ids) -> int:
     # concept lists are gathered once.
     statement = (
         f"WITH types AS MATERIALIZED (SELECT t.id, {type_sql} AS vector "  # noqa: S608 - constants and placeholders only
-        "FROM inventory_actortype t), communes AS MATERIALIZED (SELECT c.insee_code, "
-        f"{commune_sql} AS vector FROM core_commune c WHERE c.insee_code IN "
-        f"(SELECT a.commune_id FROM inventory_actor a {where})), "
+        f"FROM inventory_actortype t), communes AS {materialized} ({commune_sql}), "
         f"written AS (INSERT INTO {ActorSearchIndex._meta.db_table} (actor_id, vector, terms, "
         f"name_terms, head_terms, {_PG_FILTER_COLUMNS}) "
         f"SELECT a.id, {name_sql} || {other_sql} || coalesce(c.vector, ''::tsvector) || "
         f"t.vector || {description_sql}, '', '', '', {_PG_FILTER_VALUES} "
         "FROM inventory_actor a JOIN types t ON t.id = a.type_id "
-        f"LEFT JOIN communes c ON c.insee_code = a.commune_id {where} {_PG_UPSERT} "
+        f"LEFT JOIN communes c ON c.insee_code = a.commune_id {where} {upsert} "
         f"RETURNING actor_id, {_PG_FILTER_COLUMNS}) "
         "INSERT INTO inventory_actorfacets (actor_id, name, family_id, type_id, region_id, "
         "department_id, status, label_ids, concept_ids) SELECT w.actor_id, w.name, "
         "w.family_id, w.type_id, coalesce(w.region_id, ''), coalesce(w.department_id, ''), "
-        f"w.status, w.label_ids, w.concept_ids FROM written w {_PG_FACETS_UPSERT}"
+        f"w.status, w.label_ids, w.concept_ids FROM written w {facets_upsert}"
     )
     params = [
         *type_params,
         *commune_params,
-        *where_params,
         *name_params,
         *other_params,
         *description_params,
@@ -504,3 +521,54 @@ def actor_search_index_rebuild(actor_ids=None, *, batch_size: int = 500) -> int:
             batch = []
     _index_write(batch)
     return count + len(batch)
+
+
+class ActorSearchIndexWriter:
+    """Writes the index and facet rows of actors written in bulk, batch after batch, in one
+    transaction (an import): what ``actor_search_index_rebuild`` writes for them. On
+    PostgreSQL the vectors of their communes are computed once for the whole transaction and
+    kept in a temporary table (each batch of 2,000 actors has a commune of its own for most of
+    them: 1,400 commune vectors a batch, a third of the statement's time), and the rows of
+    actors created in the transaction are inserted without the upsert's conflict check. Call
+    ``close`` at the end (the table also goes at commit or rollback)."""
+
+    TABLE = "inventory_search_commune_vectors"
+
+    def __init__(self):
+        self.ready = False
+
+    def write(self, *, created: list[int], changed: list[int]) -> None:
+        """Index ``created`` (actors written in this transaction, never indexed) and
+        ``changed`` (actors indexed before)."""
+        if not created and not changed:
+            return
+        if connection.vendor != "postgresql":
+            actor_search_index_rebuild([*created, *changed])
+            return
+        _index_changed()
+        vector_sql, vector_params = _pg_commune_vector_sql()
+        with connection.cursor() as cursor:
+            if not self.ready:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {self.TABLE} (insee_code varchar(5) PRIMARY KEY, "
+                    "vector tsvector NOT NULL) ON COMMIT DROP"
+                )
+                self.ready = True
+            # The communes of these actors not met before (the names as they are now).
+            cursor.execute(
+                f"INSERT INTO {self.TABLE} (insee_code, vector) "  # noqa: S608 - constants and placeholders only
+                f"SELECT c.insee_code, {vector_sql} FROM core_commune c WHERE c.insee_code IN "
+                "(SELECT a.commune_id FROM inventory_actor a WHERE a.id = ANY(%s)) "
+                f"AND NOT EXISTS (SELECT 1 FROM {self.TABLE} k WHERE k.insee_code = c.insee_code)",
+                [*vector_params, [*created, *changed]],
+            )
+        if created:
+            _pg_rebuild(created, new=True, communes=self.TABLE)
+        if changed:
+            _pg_rebuild(changed, communes=self.TABLE)
+
+    def close(self) -> None:
+        if self.ready:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            self.ready = False

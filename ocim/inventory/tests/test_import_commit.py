@@ -214,16 +214,16 @@ def test_nothing_is_imported_when_the_commit_fails_midway(communes, run_import, 
     ]
     monkeypatch.setattr(import_commit, "BATCH_SIZE", 5)
     calls = []
-    original = import_commit.bulk_insert
+    original = import_commit.ActorSearchIndexWriter.write
 
-    def failing_bulk_insert(model, objects, **kwargs):
-        if model is ActorRevision:
-            calls.append(len(objects))
-            if len(calls) == 2:
-                raise RuntimeError("disk full")
-        return original(model, objects, **kwargs)
+    def failing_write(self, *, created, changed):
+        # The second batch's actors, links and revisions are written by now.
+        calls.append(len(created))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return original(self, created=created, changed=changed)
 
-    monkeypatch.setattr(import_commit, "bulk_insert", failing_bulk_insert)
+    monkeypatch.setattr(import_commit.ActorSearchIndexWriter, "write", failing_write)
 
     job = run_import(csv_bytes(rows))
 

@@ -19,12 +19,21 @@ FINE_LEVEL = 24
 MAX_LATITUDE = 85.05112878
 
 
+def _spread(value: int) -> int:
+    """The low ``FINE_LEVEL`` bits of ``value`` on the even bits of the result (bit i to bit
+    2i)."""
+    value &= (1 << FINE_LEVEL) - 1
+    value = (value | (value << 16)) & 0x0000FFFF0000FFFF
+    value = (value | (value << 8)) & 0x00FF00FF00FF00FF
+    value = (value | (value << 4)) & 0x0F0F0F0F0F0F0F0F
+    value = (value | (value << 2)) & 0x3333333333333333
+    return (value | (value << 1)) & 0x5555555555555555
+
+
 def _interleave(column: int, row: int) -> int:
-    code = 0
-    for bit in range(FINE_LEVEL):
-        code |= ((column >> bit) & 1) << (2 * bit)
-        code |= ((row >> bit) & 1) << (2 * bit + 1)
-    return code
+    # Bit i of the column goes to bit 2i, bit i of the row to bit 2i + 1 (i < FINE_LEVEL):
+    # five masks instead of a loop over 24 bits (an import computes one per actor).
+    return _spread(column) | (_spread(row) << 1)
 
 
 def _deinterleave(code: int, bits: int) -> tuple[int, int]:

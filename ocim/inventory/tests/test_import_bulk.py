@@ -154,3 +154,22 @@ def test_search_rows_written_batch_after_batch_are_those_a_rebuild_writes(
     assert len(written) == 4
     actor_search_index_rebuild()
     assert sorted(ActorSearchIndex.objects.values_list(*columns)) == written
+
+
+def test_map_cells_interleave_the_bits_of_the_column_and_the_row():
+    import random
+
+    from ocim.inventory.map_grid import FINE_LEVEL, _interleave
+
+    def one_bit_at_a_time(column, row):
+        code = 0
+        for bit in range(FINE_LEVEL):
+            code |= ((column >> bit) & 1) << (2 * bit)
+            code |= ((row >> bit) & 1) << (2 * bit + 1)
+        return code
+
+    draw = random.Random(7)
+    pairs = [(0, 0), ((1 << FINE_LEVEL) - 1, 0), (0, (1 << FINE_LEVEL) - 1), (-1, 5)]
+    pairs += [(draw.randint(-(1 << 26), 1 << 26), draw.randint(0, 1 << 26)) for _ in range(500)]
+    for column, row in pairs:
+        assert _interleave(column, row) == one_bit_at_a_time(column, row)

@@ -420,6 +420,11 @@ def test_a_row_that_cannot_be_saved_midway_leaves_nothing_written(
         ("latitude", "47.3"),
         ("name", ""),
         ("name", "x" * 256),
+        ("name", "x" * 255),
+        ("latitude", 90.0),
+        ("latitude", -90.5),
+        ("year_founded", 2024),
+        ("year_founded", True),
         ("source", None),
     ],
 )

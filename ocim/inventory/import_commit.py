@@ -152,18 +152,18 @@ def import_rows_write(job: ImportJob, *, progress: Callable[[int], None]) -> dic
 # into) and their new links are written with the triggers on.
 
 _DEFERRED_FLAG = "ocim.directory_counts_deferred"
-_CELL = "a.family_id, a.type_id, coalesce(a.region_id, ''), coalesce(a.department_id, ''), a.status"
+_CELL = "a.family_id, a.type_id, a.region_id, a.department_id, a.status"
 _CELLS_OF_NEW_ACTORS = (
-    "INSERT INTO inventory_directorycount (kind, item_id, family_id, type_id, region_id, "  # noqa: S608 - constants only
+    "WITH new AS MATERIALIZED (SELECT a.id, a.family_id, a.type_id, "  # noqa: S608 - constants only
+    "coalesce(a.region_id, '') AS region_id, coalesce(a.department_id, '') AS department_id, "
+    "a.status FROM inventory_actor a WHERE a.id = ANY(%s)) "
+    "INSERT INTO inventory_directorycount (kind, item_id, family_id, type_id, region_id, "
     "department_id, status, count) "
-    f"SELECT 0, 0, {_CELL}, count(*) FROM inventory_actor a WHERE a.id = ANY(%(ids)s) "
-    "GROUP BY 3, 4, 5, 6, 7 "
-    f"UNION ALL SELECT 1, l.label_id, {_CELL}, count(*) FROM inventory_actor a "
-    "JOIN inventory_actor_labels l ON l.actor_id = a.id WHERE a.id = ANY(%(ids)s) "
-    "GROUP BY 2, 3, 4, 5, 6, 7 "
-    f"UNION ALL SELECT 2, c.concept_id, {_CELL}, count(*) FROM inventory_actor a "
-    "JOIN inventory_actor_concepts c ON c.actor_id = a.id WHERE a.id = ANY(%(ids)s) "
-    "GROUP BY 2, 3, 4, 5, 6, 7"
+    f"SELECT 0, 0, {_CELL}, count(*) FROM new a GROUP BY 3, 4, 5, 6, 7 "
+    f"UNION ALL SELECT 1, l.label_id, {_CELL}, count(*) FROM new a "
+    "JOIN inventory_actor_labels l ON l.actor_id = a.id GROUP BY 2, 3, 4, 5, 6, 7 "
+    f"UNION ALL SELECT 2, c.concept_id, {_CELL}, count(*) FROM new a "
+    "JOIN inventory_actor_concepts c ON c.actor_id = a.id GROUP BY 2, 3, 4, 5, 6, 7"
 )
 
 
@@ -193,7 +193,7 @@ def _directory_counts_add(actor_ids: list[int]) -> None:
     if not actor_ids or not _postgresql():
         return
     with connections[router.db_for_write(Actor)].cursor() as cursor:
-        cursor.execute(_CELLS_OF_NEW_ACTORS, {"ids": actor_ids})
+        cursor.execute(_CELLS_OF_NEW_ACTORS, [actor_ids])
 
 
 # The tables an import writes whose statistics plan the statements of its next batches: the
@@ -438,7 +438,12 @@ class _Writer:
                 keys=False,
             )
         # The directory's search index, as actor_save writes it.
-        self.search_index.write(created=created, changed=[actor.pk for actor in batch.changed])
+        self.search_index.write(
+            created=created,
+            changed=[actor.pk for actor in batch.changed],
+            communes={actor.commune_id for actor, _labels, _revision in batch.created}
+            | {actor.commune_id for actor in batch.changed},
+        )
 
     def finish(self) -> None:
         """After the last batch: the new actors counted in the facet cells."""

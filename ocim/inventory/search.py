@@ -536,10 +536,11 @@ class ActorSearchIndexWriter:
 
     def __init__(self):
         self.ready = False
+        self.communes: set[str] = set()  # those whose vectors the table holds
 
-    def write(self, *, created: list[int], changed: list[int]) -> None:
+    def write(self, *, created: list[int], changed: list[int], communes: set[str]) -> None:
         """Index ``created`` (actors written in this transaction, never indexed) and
-        ``changed`` (actors indexed before)."""
+        ``changed`` (actors indexed before); ``communes``: the codes of their communes."""
         if not created and not changed:
             return
         if connection.vendor != "postgresql":
@@ -547,6 +548,7 @@ class ActorSearchIndexWriter:
             return
         _index_changed()
         vector_sql, vector_params = _pg_commune_vector_sql()
+        missing = sorted(code for code in communes if code and code not in self.communes)
         with connection.cursor() as cursor:
             if not self.ready:
                 cursor.execute(
@@ -554,14 +556,14 @@ class ActorSearchIndexWriter:
                     "vector tsvector NOT NULL) ON COMMIT DROP"
                 )
                 self.ready = True
-            # The communes of these actors not met before (the names as they are now).
-            cursor.execute(
-                f"INSERT INTO {self.TABLE} (insee_code, vector) "  # noqa: S608 - constants and placeholders only
-                f"SELECT c.insee_code, {vector_sql} FROM core_commune c WHERE c.insee_code IN "
-                "(SELECT a.commune_id FROM inventory_actor a WHERE a.id = ANY(%s)) "
-                f"AND NOT EXISTS (SELECT 1 FROM {self.TABLE} k WHERE k.insee_code = c.insee_code)",
-                [*vector_params, [*created, *changed]],
-            )
+            if missing:  # the communes not met before (their names as they are now)
+                cursor.execute(
+                    f"INSERT INTO {self.TABLE} (insee_code, vector) "  # noqa: S608 - constants and placeholders only
+                    f"SELECT c.insee_code, {vector_sql} FROM core_commune c "
+                    "WHERE c.insee_code = ANY(%s::text[])",
+                    [*vector_params, missing],
+                )
+                self.communes.update(missing)
         if created:
             _pg_rebuild(created, new=True, communes=self.TABLE)
         if changed:
@@ -572,3 +574,4 @@ class ActorSearchIndexWriter:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
             self.ready = False
+            self.communes.clear()

@@ -552,6 +552,15 @@ def _float(text: str) -> float:
     return value
 
 
+# Fields whose value is one of a list (the context's lookup of it, the message otherwise):
+# their messages made once, not for every row.
+_CHOICE_FIELDS = (
+    ("legal_status", "legal_statuses", _("Unknown legal status.")),
+    ("staff_band", "staff_bands", _("Unknown staff band (e.g. 1-4, 10-19, 100+).")),
+    ("status", "statuses", _("Unknown status: open or closed.")),
+)
+
+
 def _check_row(number: int, cells: dict[str, str], headers: dict[str, str], ctx: Context):
     """Clean one row's cells ({field key: text}); the column named in an error is the file's
     own header of that field's column."""
@@ -586,12 +595,9 @@ def _check_row(number: int, cells: dict[str, str], headers: dict[str, str], ctx:
             error("type", _("Unknown type: use one of the typology's types (name or slug)."))
         else:
             values["type_id"] = type_id
-    for key, lookup, message in (
-        ("legal_status", ctx.legal_statuses, _("Unknown legal status.")),
-        ("staff_band", ctx.staff_bands, _("Unknown staff band (e.g. 1-4, 10-19, 100+).")),
-        ("status", ctx.statuses, _("Unknown status: open or closed.")),
-    ):
+    for key, lookup_name, message in _CHOICE_FIELDS:
         if cells.get(key):
+            lookup = getattr(ctx, lookup_name)
             found = lookup.get(ctx.normalise(cells[key])) or lookup.get(cells[key])
             if found is None:
                 error(key, message)
@@ -929,8 +935,14 @@ def _match_existing(rows: list[CheckedRow], *, source: str, ctx: Context) -> Non
             ):
                 by_source[source_id] = (pk, name)
     by_identifier: dict[tuple[str, str], tuple] = {}
+    # Every identifier of the rows in one pass (most rows have one or none).
+    wanted: dict[str, set] = {key: set() for key in MATCHING_IDENTIFIERS}
+    for row in valid:
+        for key in row.values.keys() & wanted.keys():
+            if row.values[key]:
+                wanted[key].add(row.values[key])
     for key in MATCHING_IDENTIFIERS:
-        values = sorted({row.values[key] for row in valid if row.values.get(key)})
+        values = sorted(wanted[key])
         for chunk in _chunks(values):
             for pk, value, name in _actors_with(key, chunk).values_list("pk", key, "name"):
                 by_identifier.setdefault((key, value), (pk, name))

@@ -180,11 +180,11 @@ def _directory_counts_deferred():
     database = connections[router.db_for_write(Actor)]
     with database.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, 'on', true)", [_DEFERRED_FLAG])
-    try:
-        yield
-    finally:
-        with database.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, 'off', true)", [_DEFERRED_FLAG])
+    # On an error the flag goes with the rolled-back transaction (or savepoint): the
+    # statement putting it back would only fail in the aborted transaction.
+    yield
+    with database.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'off', true)", [_DEFERRED_FLAG])
 
 
 def _directory_counts_add(actor_ids: list[int]) -> None:

@@ -173,3 +173,31 @@ def test_map_cells_interleave_the_bits_of_the_column_and_the_row():
     pairs += [(draw.randint(-(1 << 26), 1 << 26), draw.randint(0, 1 << 26)) for _ in range(500)]
     for column, row in pairs:
         assert _interleave(column, row) == one_bit_at_a_time(column, row)
+
+
+@postgresql_only
+def test_a_failed_import_leaves_the_facet_cells_counted_by_their_triggers(
+    communes, run_import, monkeypatch
+):
+    from ocim.inventory.directory_counts import directory_counts_differences
+
+    monkeypatch.setattr(import_commit, "BATCH_SIZE", 2)
+
+    def failing_write(self, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(import_commit.ActorSearchIndexWriter, "write", failing_write)
+    rows = [["Nom", "Type", "Commune"]]
+    rows += [[f"Observatoire numéro {n}", "Planétarium", "21231"] for n in range(3)]
+
+    job = run_import(csv_bytes(rows))
+
+    assert job.status == "failed"
+    assert not Actor.objects.exists()
+    # The flag went with the rolled-back import: a save afterwards is counted.
+    actor_save(
+        Actor(name="Planétarium de Dijon", type=ActorType.objects.get(slug="planetarium"),
+              commune_id="21231")
+    )  # fmt: skip
+    assert directory_counts_differences() == []
+    assert DirectoryCount.objects.filter(kind=DirectoryCount.ACTORS).count() == 1

@@ -216,12 +216,12 @@ def test_nothing_is_imported_when_the_commit_fails_midway(communes, run_import, 
     calls = []
     original = import_commit.ActorSearchIndexWriter.write
 
-    def failing_write(self, *, created, changed):
+    def failing_write(self, *, created, **kwargs):
         # The second batch's actors, links and revisions are written by now.
         calls.append(len(created))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return original(self, created=created, changed=changed)
+        return original(self, created=created, **kwargs)
 
     monkeypatch.setattr(import_commit.ActorSearchIndexWriter, "write", failing_write)
 

@@ -47,6 +47,7 @@ from .models import (
     CoordinatesSource,
     RevisionSource,
 )
+from .models_directory import ActorFacets, ActorSearchIndex
 from .models_import import DuplicateDecision, ImportJob
 from .search import ActorSearchIndexWriter
 from .services import reserved_slugs, snapshot_fields
@@ -118,7 +119,10 @@ def import_rows_write(job: ImportJob, *, progress: Callable[[int], None]) -> dic
     # (mostly the database's work, during which this thread waits and holds no lock on the
     # interpreter): the two overlap on two CPUs. A batch that updates or merges into existing
     # actors is read and prepared after the one before is written, which may change them.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") as pool:
+    with (
+        _foreign_keys_checked_at_once(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") as pool,
+    ):
 
         def start(number):
             return pool.submit(writer.prepare, writer.load(batches[number]), outcome, language)
@@ -136,7 +140,7 @@ def import_rows_write(job: ImportJob, *, progress: Callable[[int], None]) -> dic
             if (number + 1) & number == 0:  # after batches 1, 2, 4, 8…
                 _statistics_refresh()
             progress(min(99, 10 + (number + 1) * BATCH_SIZE * 89 // total))
-    writer.finish()
+        writer.finish()
     return outcome
 
 
@@ -165,6 +169,48 @@ _CELLS_OF_NEW_ACTORS = (
     f"UNION ALL SELECT 2, c.concept_id, {_CELL}, count(*) FROM new a "
     "JOIN inventory_actor_concepts c ON c.actor_id = a.id GROUP BY 2, 3, 4, 5, 6, 7"
 )
+
+
+@contextlib.contextmanager
+def _foreign_keys_checked_at_once():
+    """The foreign keys of the tables the import writes checked at the end of each statement
+    rather than at commit (PostgreSQL), then deferred again: the same checks (about eight a
+    new actor), but made while the next batch is prepared in the other thread, and on rows
+    just written, instead of one after the other once every batch is written (a third of the
+    commit's PostgreSQL time, with nothing else to do meanwhile). A failed check fails the
+    import as at commit. The rows are written in an order that never needs a deferred check
+    (actors, then what refers to them)."""
+    if not _postgresql():
+        yield
+        return
+    database = connections[router.db_for_write(Actor)]
+    with database.cursor() as cursor:
+        cursor.execute(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.conname) "
+            "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE c.contype = 'f' AND c.condeferrable AND c.condeferred "
+            "AND c.conrelid = ANY(%s::regclass[]) ORDER BY 1",
+            [
+                [
+                    model._meta.db_table
+                    for model in (
+                        Actor,
+                        Actor.labels.through,
+                        ActorRevision,
+                        ActorSearchIndex,
+                        ActorFacets,
+                    )
+                ]
+            ],
+        )
+        names = ", ".join(name for (name,) in cursor.fetchall())
+        if names:
+            cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+    # On an error they are deferred again by the rollback (of the transaction or savepoint).
+    yield
+    if names:
+        with database.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
 
 
 def _postgresql() -> bool:

@@ -201,3 +201,25 @@ def test_a_failed_import_leaves_the_facet_cells_counted_by_their_triggers(
     )  # fmt: skip
     assert directory_counts_differences() == []
     assert DirectoryCount.objects.filter(kind=DirectoryCount.ACTORS).count() == 1
+
+
+@postgresql_only
+def test_foreign_keys_are_deferred_again_after_the_import(communes, run_import):
+    from django.db import transaction
+
+    from ocim.inventory.bulk_writes import keys_reserve
+    from ocim.inventory.models import ActorRevision
+
+    job = run_import(
+        csv_bytes([["Nom", "Type", "Commune"], ["Observatoire", "Planétarium", "21231"]])
+    )
+    assert job.status == "done", job.report
+
+    # In the same transaction, a revision may again be written before its actor.
+    kind = ActorType.objects.get(slug="planetarium")
+    (key,) = keys_reserve(Actor, 1)
+    with transaction.atomic():
+        ActorRevision.objects.create(actor_id=key, source="import", snapshot={})
+        Actor.objects.create(pk=key, name="Planétarium", slug="planetarium-x", type=kind,
+                             family_id=kind.family_id)  # fmt: skip
+    assert ActorRevision.objects.filter(actor_id=key).exists()

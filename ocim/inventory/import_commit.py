@@ -6,6 +6,13 @@ validation (foreign keys left to the database), and one ``ActorRevision`` per ac
 or changed (source "import", the file's name as detail, the same snapshot and changes). The
 test ``test_the_bulk_path_writes_what_actor_save_writes`` holds the two paths together.
 
+How the time goes (PostgreSQL): each batch is read and prepared — rows applied, cleaned,
+checked, snapshotted, and encoded for ``COPY`` — in a second thread while the batch before is
+written, so that the writing thread only sends data and statements; the foreign keys are
+checked as each statement ends, beside the next batch's preparation; the new actors' facet
+cells are counted once at the end; the search rows reuse their communes' vectors from batch to
+batch. ``bench/import_bench.py`` measures it.
+
 Called by ``services_import.import_run`` inside its transaction.
 """
 

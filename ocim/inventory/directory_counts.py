@@ -618,10 +618,10 @@ def _fetch(sql: str, params: list, *, forced: bool) -> list[tuple]:
 
 @contextmanager
 def _match_settings(chosen_settings=_MATCH_SETTINGS):
-    """``chosen_settings`` (``_MATCH_SETTINGS`` unless said) for the statements run inside (one
-    transaction, the settings set once for all of them). Local to the transaction: its end puts them back; inside another
-    transaction they are put back here (the block adds no savepoint: an error marks that
-    transaction for rollback, which undoes the settings too)."""
+    """``chosen_settings`` (``_MATCH_SETTINGS`` unless said) for the statements run inside
+    (one transaction, the settings set once for all of them). Local to the transaction: its end
+    puts them back; inside another transaction they are put back here (the block adds no
+    savepoint: an error marks that transaction for rollback, which undoes the settings too)."""
     if getattr(connection, "_ocim_match_settings", False):
         yield
         return

@@ -438,8 +438,7 @@ def _statement_counts(
             params += [*rank_params, *page_params, *total_params, page_start]
 
     sql = "".join(statement) + " UNION ALL ".join(selects)
-    # A listing by one label or concept is planned freely: its page may walk an index, and
-    # its sets of actors are read through the GIN or sample indexes at their estimated sizes.
+    # A listing by one label or concept may walk an index for its page: index scans allowed.
     if single is not None:
         with _match_settings(_WALK_SETTINGS):
             rows = _fetch(sql, params, forced=True)

@@ -16,6 +16,7 @@ from ocim.inventory.opendata_prebuilt import opendata_prebuilt_refresh
 from ocim.inventory.services import actor_save
 
 from .admin_builders import actor, territories
+from .directory_fixtures import seed_typology
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +112,7 @@ def test_a_file_gone_from_storage_is_written_in_the_request(client, inventory):
 @pytest.mark.django_db(transaction=True)
 def test_the_job_reads_one_snapshot_in_its_own_transaction(client):
     # As the worker runs it: outside any transaction (PostgreSQL: repeatable read).
+    seed_typology()  # a transactional test before may have flushed it
     places = territories()
     actor("Jardin des sciences", commune=places["dijon"])
     assert opendata_prebuilt_refresh() == ["csv", "xlsx", "geojson"]

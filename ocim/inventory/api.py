@@ -4,7 +4,9 @@ served at ``/api/v1/``), added when this module is imported by ``InventoryConfig
 - ``actors/``: the actors as JSON, paginated (``limit``, ``offset``; ``count``, ``next``,
   ``previous``);
 - ``actors.csv``, ``actors.xlsx``, ``actors.geojson``: every actor passing the filters, in one
-  file (streamed, or written row by row: 100,000 actors in bounded memory);
+  file (streamed, or written row by row: 100,000 actors in bounded memory); without filters,
+  the file written ahead by a periodic job while it holds the data as it is now
+  (``opendata_prebuilt``; ``Last-Modified`` says when);
 - ``schema.json``: the Table Schema of the columns (``opendata.table_schema``).
 
 Every format takes the directory's filters (``q``, ``family``, ``type``, ``region``,
@@ -20,16 +22,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import http_date
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import create_model
 
 from ocim.core.api import Error, api, whole_number_query
 
-from . import opendata, opendata_files
+from . import opendata, opendata_files, opendata_prebuilt
 from .filters import ActorFilters
 
 DEFAULT_LIMIT = 100
@@ -143,6 +147,20 @@ def _open_data_headers(request: HttpRequest, response: HttpResponse) -> None:
     response["Cache-Control"] = "public, max-age=300"
 
 
+def _written_ahead(request: HttpRequest, filters: ActorFilters, format: str, content_type: str):
+    """The export of every actor from the file written ahead (``opendata_prebuilt``) when no
+    filter is given and the file holds the data as it is now; else None (written here)."""
+    if not filters.is_empty():
+        return None
+    found = opendata_prebuilt.current_file(format)
+    if found is None:
+        return None
+    response = FileResponse(default_storage.open(found.file.name, "rb"), content_type=content_type)
+    response["Last-Modified"] = http_date(found.built_at.timestamp())
+    _open_data_headers(request, response)
+    return _download(response, format)
+
+
 def _download(response, extension: str):
     response["Content-Disposition"] = f'attachment; filename="{FILE_NAME}.{extension}"'
     return response
@@ -215,10 +233,13 @@ def actor_list(
 def actor_csv(request: HttpRequest, filters: Query[ActorFilterQuery]):
     """Every actor passing the filters as CSV (streamed), the columns of ``schema.json``; list
     values are separated by ``|``."""
-    actors = opendata.actors_for_export(_filters(request))
-    response = StreamingHttpResponse(
-        opendata_files.csv_lines(actors), content_type="text/csv; charset=utf-8"
-    )
+    filters = _filters(request)
+    content_type = "text/csv; charset=utf-8"
+    written = _written_ahead(request, filters, "csv", content_type)
+    if written is not None:
+        return written
+    actors = opendata.actors_for_export(filters)
+    response = StreamingHttpResponse(opendata_files.csv_lines(actors), content_type=content_type)
     _open_data_headers(request, response)
     return _download(response, "csv")
 
@@ -234,11 +255,13 @@ def actor_csv(request: HttpRequest, filters: Query[ActorFilterQuery]):
 )
 def actor_xlsx(request: HttpRequest, filters: Query[ActorFilterQuery]):
     """Every actor passing the filters as an Excel workbook, the columns of ``schema.json``."""
-    actors = opendata.actors_for_export(_filters(request))
-    response = FileResponse(
-        opendata_files.xlsx_file(actors),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    filters = _filters(request)
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    written = _written_ahead(request, filters, "xlsx", content_type)
+    if written is not None:
+        return written
+    actors = opendata.actors_for_export(filters)
+    response = FileResponse(opendata_files.xlsx_file(actors), content_type=content_type)
     _open_data_headers(request, response)
     return _download(response, "xlsx")
 
@@ -255,11 +278,15 @@ def actor_xlsx(request: HttpRequest, filters: Query[ActorFilterQuery]):
 def actor_geojson(request: HttpRequest, filters: Query[ActorFilterQuery]):
     """Every actor passing the filters as GeoJSON (streamed): a Point per actor (no geometry
     when it has no coordinates), the columns of ``schema.json`` as properties."""
-    actors = opendata.actors_for_export(_filters(request))
+    filters = _filters(request)
+    content_type = "application/geo+json; charset=utf-8"
+    written = _written_ahead(request, filters, "geojson", content_type)
+    if written is not None:
+        return written
+    actors = opendata.actors_for_export(filters)
     extra = {"licence": opendata.LICENCE, "schema_url": _schema_url(request)}
     response = StreamingHttpResponse(
-        opendata_files.geojson_chunks(actors, extra=extra),
-        content_type="application/geo+json; charset=utf-8",
+        opendata_files.geojson_chunks(actors, extra=extra), content_type=content_type
     )
     _open_data_headers(request, response)
     return _download(response, "geojson")

@@ -58,6 +58,9 @@ _MATCH_SETTINGS = (
     ("jit", "off"),
     ("work_mem", "32MB"),
 )
+# A listing by one label or concept: the same, but index scans allowed (its first pages walk
+# the facet rows' name index).
+_WALK_SETTINGS = tuple(pair for pair in _MATCH_SETTINGS if pair[0] != "enable_indexscan")
 
 
 @dataclass
@@ -243,6 +246,12 @@ def _statement_counts(
             parts = [conditions[name] for name in ("label", "concept") if conditions[name][2]]
             match = " OR ".join(f"({sql})" for sql, _value, _chosen in parts)
             match_params = [value for _sql, value, _chosen in parts]
+            if single is not None:
+                # Its scalar facets come from the cells: ``m`` only serves the other facet and
+                # the page, both with every scalar filter applied.
+                scalar_where, scalar_params = chosen.where("f", *SCALARS)
+                match = f"({match}) AND {scalar_where}"
+                match_params += scalar_params
             statement.append(
                 "WITH m AS MATERIALIZED (SELECT f.actor_id, f.name, f.family_id, f.type_id, "  # noqa: S608 - constants and placeholders only
                 "f.region_id, f.department_id, f.status, f.label_ids, f.concept_ids "
@@ -307,30 +316,35 @@ def _statement_counts(
             where, where_params = chosen.where("m", *SCALARS)
             # How many of them pass the other filters (the total), read from the cells.
             total_sql = f"(SELECT coalesce(sum(g.n), 0) FROM g WHERE {total_where})"  # noqa: S608
-            grouped = (
-                f"SELECT x.id, sum(y.n) AS n FROM (SELECT m.{column}, count(*) AS n FROM m "  # noqa: S608 - constants and placeholders only
-                f"WHERE {where} AND {{guard}} GROUP BY m.{column}) y, "
-                f"unnest(y.{column}) AS x(id) GROUP BY x.id"
-            )
             limit = int(exact_limit)
-            every = grouped.format(guard=f"{total_sql} <= {limit}")
-            sampled = grouped.format(
-                guard=f"{total_sql} > {limit} AND (m.actor_id %% {SAMPLE_MODULUS}) < "
-                f"{SAMPLE_MODULUS // SAMPLES[-1]}"
+            every = (
+                f"SELECT u.id, count(*) AS n FROM (SELECT unnest(m.{column}) AS id FROM m "  # noqa: S608 - constants and placeholders only
+                f"WHERE {where} AND {total_sql} <= {limit}) u GROUP BY u.id"
+            )
+            # The sample is read from the facet rows through their sample index (one actor in
+            # 16 carrying the label), not from ``m``: ``m`` (every actor carrying it) is then
+            # never read.
+            sample_where, sample_params = chosen.where("s", *SCALARS, other)
+            sampled = (
+                f"SELECT u.id, count(*) AS n FROM (SELECT unnest(s.{column}) AS id "  # noqa: S608 - constants and placeholders only
+                f"FROM {ActorFacets._meta.db_table} s WHERE {sample_where} AND "
+                f"(s.actor_id %% {SAMPLE_MODULUS}) < {SAMPLE_MODULUS // SAMPLES[-1]} AND "
+                f"{total_sql} > {limit}) u GROUP BY u.id"
             )
             source = (
                 f"SELECT c.id, c.n, '' AS mark FROM ({every}) c "  # noqa: S608 - constants and placeholders only
                 f"UNION ALL SELECT c.id, c.n, '~' FROM ({sampled}) c"
             )
-            where_params = [*where_params, *total_params] * 2
+            where_params = [*where_params, *total_params, *sample_params, *total_params]
         elif words or getattr(filters, f"{other}s"):
             where, where_params = chosen.where("m", *SCALARS, other)
             # The matches grouped by their set of labels (or concepts) first: a few thousand
-            # sets for tens of thousands of matches, each then unnested once.
+            # sets for tens of thousands of matches, each then unnested once (in the select
+            # list: a set-returning projection costs about half a lateral function scan).
             source = (
-                f"SELECT x.id, sum(y.n) AS n, '' AS mark FROM (SELECT m.{column}, count(*) AS n "  # noqa: S608 - constants and placeholders only
-                f"FROM m WHERE {where} GROUP BY m.{column}) y, unnest(y.{column}) AS x(id) "
-                "GROUP BY x.id"
+                f"SELECT u.id, sum(u.n) AS n, '' AS mark FROM (SELECT unnest(y.{column}) AS id, "  # noqa: S608 - constants and placeholders only
+                f"y.n FROM (SELECT m.{column}, count(*) AS n FROM m WHERE {where} "
+                f"GROUP BY m.{column}) y) u GROUP BY u.id"
             )
         else:
             where, where_params = chosen.where("d", *SCALARS)
@@ -377,6 +391,29 @@ def _statement_counts(
             f"ORDER BY f.name, f.actor_id LIMIT {int(page_size)} OFFSET %s) p"
         )
         params += [*where_params, page_start]
+    elif listed and single is not None and _walks(page_start, page_size, exact_limit):
+        # A listing by one label (or concept) with more actors than ``exact_limit``: its first
+        # pages are read by walking the facet rows' name index until they are full (a few
+        # hundred rows for a label carried by one actor in ten), not by sorting every actor
+        # carrying it; with fewer actors, from ``m``, which the exact counts read anyway.
+        page_where, page_params = chosen.where("m", *SCALARS, "label", "concept")
+        walk_where, walk_params = chosen.where("f", *SCALARS, "label", "concept")
+        total_sql = f"(SELECT coalesce(sum(g.n), 0) FROM g WHERE {total_where})"  # noqa: S608
+        limit = int(exact_limit)
+        selects.append(
+            "SELECT 'page', NULL, p.actor_id, NULL, NULL, NULL, "  # noqa: S608 - constants and placeholders only
+            "row_number() OVER (ORDER BY p.name, p.actor_id) FROM (SELECT m.actor_id, m.name "
+            f"FROM m WHERE {page_where} AND {total_sql} <= {limit} "
+            f"ORDER BY m.name, m.actor_id LIMIT {int(page_size)} OFFSET %s) p"
+        )
+        params += [*page_params, *total_params, page_start]
+        selects.append(
+            "SELECT 'page', NULL, p.actor_id, NULL, NULL, NULL, "  # noqa: S608 - constants and placeholders only
+            "row_number() OVER (ORDER BY p.name, p.actor_id) FROM (SELECT f.actor_id, f.name "
+            f"FROM {ActorFacets._meta.db_table} f WHERE {walk_where} AND {total_sql} > {limit} "
+            f"ORDER BY f.name, f.actor_id LIMIT {int(page_size)} OFFSET %s) p"
+        )
+        params += [*walk_params, *total_params, page_start]
     elif listed:
         page_where, page_params = chosen.where("m", *SCALARS, "label", "concept")
         total_sql = f"(SELECT coalesce(sum(g.n), 0) FROM g WHERE {total_where})"  # noqa: S608
@@ -401,7 +438,12 @@ def _statement_counts(
             params += [*rank_params, *page_params, *total_params, page_start]
 
     sql = "".join(statement) + " UNION ALL ".join(selects)
-    rows = _fetch(sql, params, forced=words or bool(filters.labels or filters.concepts))
+    # A listing by one label or concept may walk an index for its page: index scans allowed.
+    if single is not None:
+        with _match_settings(_WALK_SETTINGS):
+            rows = _fetch(sql, params, forced=True)
+    else:
+        rows = _fetch(sql, params, forced=words or bool(filters.labels or filters.concepts))
 
     result = PgCounts(page=[] if listed else None, one_in=sample or 1)
     page = []
@@ -438,6 +480,16 @@ def _statement_counts(
     if listed:
         result.page = [pk for _position, pk in sorted(page)]
     return result
+
+
+# The pages of a listing by one label or concept read by walking the name index (see
+# ``_statement_counts``): the first ones only. Past that, walking would read up to this many
+# rows divided by the label's share of the actors (at least ``exact_limit`` of them).
+WALKED_ROWS = 1000
+
+
+def _walks(page_start: int | None, page_size: int, exact_limit: int | None) -> bool:
+    return exact_limit is not None and (page_start or 0) + page_size <= WALKED_ROWS
 
 
 def estimate(count: int, one_in: int) -> int:
@@ -564,15 +616,15 @@ def _fetch(sql: str, params: list, *, forced: bool) -> list[tuple]:
 
 
 @contextmanager
-def _match_settings():
-    """``_MATCH_SETTINGS`` for the statements run inside (one transaction, the settings set
-    once for all of them). Local to the transaction: its end puts them back; inside another
-    transaction they are put back here (the block adds no savepoint: an error marks that
-    transaction for rollback, which undoes the settings too)."""
+def _match_settings(chosen_settings=_MATCH_SETTINGS):
+    """``chosen_settings`` (``_MATCH_SETTINGS`` unless said) for the statements run inside
+    (one transaction, the settings set once for all of them). Local to the transaction: its end
+    puts them back; inside another transaction they are put back here (the block adds no
+    savepoint: an error marks that transaction for rollback, which undoes the settings too)."""
     if getattr(connection, "_ocim_match_settings", False):
         yield
         return
-    names = [name for name, _value in _MATCH_SETTINGS]
+    names = [name for name, _value in chosen_settings]
     outer = connection.in_atomic_block
     with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
@@ -584,7 +636,7 @@ def _match_settings():
                 before = cursor.fetchone()
             cursor.execute(
                 "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-                [value for pair in _MATCH_SETTINGS for value in pair],
+                [value for pair in chosen_settings for value in pair],
             )
         connection._ocim_match_settings = True
         try:

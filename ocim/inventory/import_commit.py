@@ -155,7 +155,7 @@ def import_rows_write(job: ImportJob, *, progress: Callable[[int], None]) -> dic
 #
 # The cells (``DirectoryCount``) are kept by triggers on the actors and their links (migration
 # ``0007``), whose insert triggers step aside while ``ocim.directory_counts_deferred`` is on
-# (migration ``0011``). The import sets it, local to its transaction, only around the
+# (migration ``0013``). The import sets it, local to its transaction, only around the
 # statements inserting new actors and the links of those new actors, and counts these actors
 # in one statement at the end: the rows the triggers would have added, grouped over the whole
 # import instead of batch by batch. No one else can see or change these actors before the

@@ -418,3 +418,6 @@ from .models_directory import ActorSearchIndex  # noqa: E402, F401
 
 # import: the import jobs live in their own module; imported here so Django registers them.
 from .models_import import DuplicateDecision, ImportJob, ImportStatus  # noqa: E402, F401
+
+# open data: the files of the whole inventory written ahead.
+from .models_opendata import OpenDataFile  # noqa: E402, F401

@@ -22,6 +22,8 @@ from openpyxl.styles import Font
 from .models import Actor
 from .opendata import COLUMN_NAMES, CSV_DELIMITER, LIST_DELIMITER, actor_row, actors_iterate
 
+SHEET_TITLE = "Acteurs"
+
 # --- Spreadsheet cells ------------------------------------------------------------------------
 
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -77,41 +79,61 @@ class _Echo:
 
 def csv_lines(actors: QuerySet[Actor]) -> Iterator[str]:
     """CSV text (UTF-8, ``,``, CRLF, a header of column names) of ``actors``, line by line."""
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer = _csv_writer()
     yield writer.writerow(_headers())
     for actor in actors_iterate(actors):
-        row = actor_row(actor)
-        yield writer.writerow([cell_text(row[name]) for name in COLUMN_NAMES])
+        yield _csv_line(writer, actor_row(actor))
 
 
-def xlsx_file(actors: QuerySet[Actor], *, title: str = "Acteurs"):
-    """An XLSX workbook of ``actors`` in a temporary file (open, at its start): one header row
-    of column names (bold, frozen), then a row per actor; text cells are always text."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    header = []
-    for name in _headers():
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for actor in actors_iterate(actors):
-        row = actor_row(actor)
+def _csv_writer():
+    return csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
+
+
+def _csv_line(writer, row: dict[str, Any]) -> str:
+    return writer.writerow([cell_text(row[name]) for name in COLUMN_NAMES])
+
+
+class _Sheet:
+    """An XLSX workbook written row by row (openpyxl's write-only mode): one header row of
+    column names (bold, frozen), then a row per actor; text cells are always text."""
+
+    def __init__(self, title: str):
+        self.workbook = Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet(title=title[:31])
+        self.sheet.freeze_panes = "A2"
+        header = []
+        for name in _headers():
+            cell = WriteOnlyCell(self.sheet, value=name)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        self.sheet.append(header)
+
+    def append(self, row: dict[str, Any]) -> None:
         values = []
         for name in COLUMN_NAMES:
             value = _cell_value(row[name])
             if isinstance(value, str) and value.startswith("="):
                 # cell_text escapes these already; kept as text whatever happens upstream,
                 # as openpyxl would take them for formulas.
-                value = WriteOnlyCell(sheet, value=value)
+                value = WriteOnlyCell(self.sheet, value=value)
                 value.data_type = TYPE_STRING
             values.append(value)
         # Plain values: openpyxl writes them without a cell object each (far faster).
-        sheet.append(values)
+        self.sheet.append(values)
+
+    def save(self, handle) -> None:
+        self.workbook.save(handle)
+
+
+def xlsx_file(actors: QuerySet[Actor], *, title: str = SHEET_TITLE):
+    """An XLSX workbook of ``actors`` (see ``_Sheet``) in a temporary file (open, at its
+    start)."""
+    sheet = _Sheet(title)
+    for actor in actors_iterate(actors):
+        sheet.append(actor_row(actor))
     # Handed to the response, which closes it once sent.
     handle = tempfile.TemporaryFile()  # noqa: SIM115
-    workbook.save(handle)
+    sheet.save(handle)
     handle.seek(0)
     return handle
 
@@ -126,20 +148,49 @@ def geojson_chunks(actors: QuerySet[Actor], *, extra: dict | None = None) -> Ite
     """A GeoJSON FeatureCollection of ``actors``, piece by piece: one Feature per actor (a
     Point, or no geometry when the actor has no coordinates), its properties the columns;
     ``extra`` members (licence, schema) are added to the collection."""
+    yield _geojson_head(extra)
+    first = True
+    for actor in actors_iterate(actors):
+        yield ("" if first else ",\n") + _geojson_feature(actor_row(actor))
+        first = False
+    yield GEOJSON_TAIL
+
+
+GEOJSON_TAIL = "]}\n"
+
+
+def _geojson_head(extra: dict | None) -> str:
     head = {"type": "FeatureCollection", **(extra or {})}
     text = json.dumps(head, ensure_ascii=False, default=_json_default)
-    yield text[:-1] + ', "features": ['
+    return text[:-1] + ', "features": ['
+
+
+def _geojson_feature(row: dict[str, Any]) -> str:
+    geometry = (
+        {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]}
+        if row["latitude"] is not None and row["longitude"] is not None
+        else None
+    )
+    feature = {"type": "Feature", "id": row["id"], "geometry": geometry, "properties": row}
+    return json.dumps(feature, ensure_ascii=False, default=_json_default)
+
+
+def all_files(actors: QuerySet[Actor], handles: dict[str, Any], *, extra: dict | None = None):
+    """The CSV, XLSX and GeoJSON files of ``actors`` at once, each actor read and turned into
+    its columns once: ``handles`` are binary files open for writing, by format ("csv",
+    "xlsx", "geojson"). The same bytes as ``csv_lines``, ``xlsx_file`` and ``geojson_chunks``
+    (with ``extra``) give."""
+    writer = _csv_writer()
+    sheet = _Sheet(SHEET_TITLE)
+    csv_out, geojson_out = handles["csv"], handles["geojson"]
+    csv_out.write(writer.writerow(_headers()).encode())
+    geojson_out.write(_geojson_head(extra).encode())
     first = True
     for actor in actors_iterate(actors):
         row = actor_row(actor)
-        geometry = (
-            {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]}
-            if row["latitude"] is not None and row["longitude"] is not None
-            else None
-        )
-        feature = {"type": "Feature", "id": row["id"], "geometry": geometry, "properties": row}
-        yield ("" if first else ",\n") + json.dumps(
-            feature, ensure_ascii=False, default=_json_default
-        )
+        csv_out.write(_csv_line(writer, row).encode())
+        sheet.append(row)
+        geojson_out.write((("" if first else ",\n") + _geojson_feature(row)).encode())
         first = False
-    yield "]}\n"
+    geojson_out.write(GEOJSON_TAIL.encode())
+    sheet.save(handles["xlsx"])

@@ -9,7 +9,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 
-from ocim.inventory import directory
+from ocim.inventory import directory, directory_counts
 from ocim.inventory.directory import directory_search
 from ocim.inventory.directory_counts import SAMPLE_MODULUS, estimate
 from ocim.inventory.filters import ActorFilters
@@ -175,3 +175,40 @@ def test_a_label_is_counted_exactly_and_its_concepts_estimated_when_many(many, s
     assert _facet(narrow, "concept") == _facet(
         _search("label=musee-de-france&region=27", settings, limit=100_000), "concept"
     )
+
+
+def test_the_pages_of_one_label_walked_by_name_are_those_sorted_from_every_actor(
+    many, settings, monkeypatch
+):
+    """Past the limit, the first pages of a label's listing walk the names (here through
+    actors without the label: "Abbaye 0001", "Abbaye 0003"…); deeper ones sort every actor
+    carrying it; with filters, few enough actors are read and sorted. All list the same
+    actors as the exact listing."""
+    monkeypatch.setattr(directory_counts, "WALKED_ROWS", 60)
+    labelled = set(Actor.labels.through.objects.values_list("actor_id", flat=True))
+    for query in ("label=musee-de-france", "label=musee-de-france&status=open"):
+        for page in (1, 2, 3, 5):  # pages 1–3 walked, 5 sorted
+            exact = _search(query, settings, limit=100_000, page=page)
+            walked = _search(query, settings, limit=100, page=page)
+            assert _ids(walked) == _ids(exact) and len(_ids(exact)) == 20
+            assert set(_ids(walked)) <= labelled
+            assert walked.total == exact.total and walked.total_exact
+    narrow = "label=musee-de-france&region=84"
+    assert _ids(_search(narrow, settings, limit=100, page=2)) == _ids(
+        _search(narrow, settings, limit=100_000, page=2)
+    )
+
+
+def test_one_concept_is_counted_exactly_and_its_labels_estimated_when_many(many, settings):
+    exact = _search("concept=geologie", settings, limit=100_000)
+    estimated = _search("concept=geologie", settings, limit=100)
+    geology = [pk for pk in Actor.objects.values_list("pk", flat=True) if pk % 3]
+    assert exact.total == estimated.total == len(geology) and estimated.total_exact
+    assert _ids(estimated) == _ids(exact)
+    facets = {facet.name: facet for facet in estimated.facets}
+    assert not facets["label"].exact and facets["concept"].exact and facets["region"].exact
+    assert _facet(estimated, "concept") == _facet(exact, "concept")
+    labelled = set(Actor.labels.through.objects.values_list("actor_id", flat=True))
+    in_sample = [pk for pk in geology if pk % SAMPLE_MODULUS < 4 and pk in labelled]
+    assert _facet(estimated, "label")["musee-de-france"] == estimate(len(in_sample), 16)
+    assert _facet(exact, "label")["musee-de-france"] == len(set(geology) & labelled)

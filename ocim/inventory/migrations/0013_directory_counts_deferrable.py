@@ -51,7 +51,7 @@ def _run(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0010_actor_fewer_indexes"),
+        ("inventory", "0012_opendata_files"),
     ]
 
     operations = [

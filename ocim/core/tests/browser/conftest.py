@@ -114,6 +114,28 @@ def axe_check(axe_source):
     """Run axe-core on the current page; fail with every violation spelled out."""
 
     def check(page):
+        # Colours are read as they are painted: a message still fading in (Wagtail's messages
+        # fade in over 0.5 s once its script marks the page ready; on a slow machine axe
+        # measured one half-way, white on a pale green) would fail for nothing. Running finite
+        # animations and transitions, and the fade of Wagtail's messages, are waited for, at
+        # most 3 s, before axe runs.
+        page.evaluate(
+            """async () => {
+                const settled = () => {
+                    const moving = document.getAnimations().some((a) =>
+                        a.playState === "running" && a.effect &&
+                        a.effect.getComputedTiming().endTime !== Infinity);
+                    const fading = [...document.querySelectorAll(".messages > ul")].some(
+                        (list) => list.children.length &&
+                            parseFloat(getComputedStyle(list).opacity) < 1);
+                    return !moving && !fading;
+                };
+                const deadline = Date.now() + 3000;
+                while (!settled() && Date.now() < deadline) {
+                    await new Promise((resolve) => setTimeout(resolve, 50));
+                }
+            }"""
+        )
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(axe_source)
         violations = page.evaluate(

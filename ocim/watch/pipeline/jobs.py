@@ -4,6 +4,11 @@ from datetime import timedelta
 
 from ocim.core.scheduler import register_periodic
 
-from .tasks import purge_expired_items
+from .tasks import delete_classification_orphans, purge_expired_items
 
 register_periodic("watch.items.purge_expired", task=purge_expired_items, every=timedelta(days=1))
+register_periodic(
+    "watch.classification.delete_orphans",
+    task=delete_classification_orphans,
+    every=timedelta(days=1),
+)

@@ -5,6 +5,11 @@ fetch time for items without one). Deleting an item deletes its sightings and cl
 links; stories left with fewer than two items are deleted, the others recounted. The ingest
 skips entries already past the age (``IngestReport.too_old``), so that a purged item does not
 come back at the next fetch of a feed that still carries it.
+
+Classification links have no foreign-key constraints in the database (docs/adr/0001): a
+deletion through Django removes them, and ``classification_orphans_delete`` removes those a
+deletion left behind (a concept deleted while a worker's classifier still had it, a row
+deleted in SQL).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from ocim.core.audit import audit_log
@@ -74,4 +79,48 @@ def items_purge_expired(*, now: datetime | None = None, batch_size: int = PURGE_
                 data={"count": deleted, "cutoff": cutoff.isoformat()},
             )
         logger.info("watch retention: %s items published before %s deleted", deleted, cutoff)
+    return deleted
+
+
+def _classification_link_tables() -> list[tuple[object, list]]:
+    """Each link table with its references: ``(link model, [(field, target model)])``."""
+    from ..models import ItemConcept
+
+    tables = [ItemConcept] + [
+        getattr(Item, name).through for name in ("families", "regions", "departments", "actors")
+    ]
+    return [
+        (
+            model,
+            [
+                (field, field.related_model)
+                for field in model._meta.concrete_fields
+                if field.is_relation
+            ],
+        )
+        for model in tables
+    ]
+
+
+def classification_orphans_delete() -> int:
+    """Delete the classification links whose item or target (concept, family, region,
+    department, actor) no longer exists, and forget the rule of links whose rule was deleted;
+    returns the number of links deleted. One statement per reference, each its own
+    transaction; idempotent."""
+    deleted = 0
+    for model, references in _classification_link_tables():
+        for field, target in references:
+            missing = ~Exists(target.objects.filter(pk=OuterRef(field.attname)))
+            with transaction.atomic():
+                if field.null:
+                    # The rule that attached a concept: the concept stays, its reason is
+                    # shown without the rule (as Django's SET_NULL leaves it).
+                    model.objects.filter(missing, **{f"{field.attname}__isnull": False}).update(
+                        **{field.attname: None}
+                    )
+                    continue
+                count, _by_model = model.objects.filter(missing).delete()
+                deleted += count
+    if deleted:
+        logger.info("watch retention: %s orphaned classification links deleted", deleted)
     return deleted

@@ -279,14 +279,39 @@ class _Stages:
         return timed
 
 
+def _feed_ingest(feed, source, *, at) -> dict:
+    """``feed`` ingested as the fetcher ingests a document; what its report says, or the
+    parse error's code."""
+    from ocim.watch.pipeline.errors import FeedParseError
+    from ocim.watch.pipeline.ingest import source_document_ingest
+
+    try:
+        report = source_document_ingest(
+            source=source,
+            body=feed.body,
+            content_type=feed.content_type,
+            encoding=None,
+            final_url=source.url,
+            fetched_at=at,
+        )
+    except FeedParseError as error:
+        return {"error": error.code}
+    return {
+        "entries": report.entries_read,
+        "new_items": report.new_items,
+        "new_sightings": report.new_sightings,
+        "duplicates": report.duplicates,
+        "too_old": report.too_old,
+        "problems": len(report.problems),
+        "parser": report.parser,
+    }
+
+
 def _ingest_pass(corpus, sources, *, at, stages: _Stages | None = None, baseline=None) -> dict:
     """Ingest every feed; with ``baseline`` (a parse function), time it on each well-formed
     XML feed right before the pipeline reads that feed: both see the same load on a shared
     machine, which two separate passes minutes apart do not."""
     from django.db import connection
-
-    from ocim.watch.pipeline.errors import FeedParseError
-    from ocim.watch.pipeline.ingest import source_document_ingest
 
     outcome = {}
     statements = []
@@ -304,26 +329,7 @@ def _ingest_pass(corpus, sources, *, at, stages: _Stages | None = None, baseline
                 baseline_by_feed[feed.name] = (time.perf_counter() - parse_began, parsed_entries)
             before = counter.count
             feed_began = time.perf_counter()
-            try:
-                report = source_document_ingest(
-                    source=source,
-                    body=feed.body,
-                    content_type=feed.content_type,
-                    encoding=None,
-                    final_url=source.url,
-                    fetched_at=at,
-                )
-                outcome[feed.name] = {
-                    "entries": report.entries_read,
-                    "new_items": report.new_items,
-                    "new_sightings": report.new_sightings,
-                    "duplicates": report.duplicates,
-                    "too_old": report.too_old,
-                    "problems": len(report.problems),
-                    "parser": report.parser,
-                }
-            except FeedParseError as error:
-                outcome[feed.name] = {"error": error.code}
+            outcome[feed.name] = _feed_ingest(feed, source, at=at)
             wall_by_feed[feed.name] = time.perf_counter() - feed_began
             statements.append(counter.count - before)
     baseline_seconds = sum(seconds for seconds, _entries in baseline_by_feed.values())
@@ -372,9 +378,6 @@ def _ingest_threaded(corpus, sources, *, at, threads: int) -> dict:
 
     from django.db import connection
 
-    from ocim.watch.pipeline.errors import FeedParseError
-    from ocim.watch.pipeline.ingest import source_document_ingest
-
     work: queue.SimpleQueue = queue.SimpleQueue()
     for feed in sorted(corpus.feeds, key=lambda feed: len(feed.body), reverse=True):
         work.put(feed)
@@ -390,21 +393,7 @@ def _ingest_threaded(corpus, sources, *, at, threads: int) -> dict:
                     return
                 source = sources[f"https://{feed.name}.example.org/feed"]
                 try:
-                    report = source_document_ingest(
-                        source=source,
-                        body=feed.body,
-                        content_type=feed.content_type,
-                        encoding=None,
-                        final_url=source.url,
-                        fetched_at=at,
-                    )
-                    outcome[feed.name] = {
-                        "entries": report.entries_read,
-                        "new_items": report.new_items,
-                        "new_sightings": report.new_sightings,
-                    }
-                except FeedParseError as error:
-                    outcome[feed.name] = {"error": error.code}
+                    outcome[feed.name] = _feed_ingest(feed, source, at=at)
                 except Exception as error:
                     failures.append(f"{feed.name}: {type(error).__name__}: {error}")
         finally:

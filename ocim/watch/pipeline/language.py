@@ -1,15 +1,17 @@
 """Language of an item's text, detected offline.
 
 CLD2 (``pycld2``): Chromium's compact language detector, its tables compiled into the package
-(no model to download at run time, no network), about 5 µs for a title and summary. It reads
-at most ``MAX_CHARACTERS`` of the text: the start of an article says its language.
+(no model to download at run time, no network). It reads at most ``MAX_CHARACTERS`` of the
+text: the start of an article says its language. On the benchmark's 18,644 items, 600
+characters gave the same language as 2,000 for every one of them, in 26 µs an item against
+48 µs (400 characters changed two).
 """
 
 from __future__ import annotations
 
 import pycld2
 
-MAX_CHARACTERS = 2000
+MAX_CHARACTERS = 600
 # Below this, CLD2 guesses from too little ("Appel à projets" comes out unknown, "Fête de la
 # science" English): the feed's declared language is a better guess.
 MIN_CHARACTERS = 20

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ocim.core.sanitiser import sanitise_html
 
-from .language import language_detect
+from .language import MAX_CHARACTERS, language_detect
 from .parsing import RawEntry
 from .text import sanitised_to_text, text_clean, title_to_text, truncate
 from .urls import MAX_URL_LENGTH, link_resolve, text_hash, url_canonical
@@ -196,7 +196,9 @@ def entry_normalise(
         published = fetched_at
 
     if not language:
-        language = language_detect(f"{title}\n{summary}\n{content_text[:1000]}", hint=language_hint)
+        language = language_detect(
+            f"{title}\n{summary}\n{content_text[:MAX_CHARACTERS]}", hint=language_hint
+        )
     return NormalisedEntry(
         identity=identity,
         title=title,

@@ -2,7 +2,7 @@
 either database (one statement for every table on PostgreSQL, one INSERT per table
 elsewhere); a unique conflict is an IntegrityError that leaves nothing behind."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -157,3 +157,20 @@ def test_an_ingested_item_is_stored_with_every_value_it_was_given():
     )
     assert ItemSearchIndex.objects.filter(item=item).exists()
     assert ItemSighting.objects.get(item=item).seen_at == FETCHED_AT
+
+
+def test_times_with_microseconds_and_offsets_keep_their_instant():
+    source = source_make()
+    item = _item(source, 1)
+    paris = timezone(timedelta(hours=2))
+    seen = [datetime(2026, 7, 1, 9, 30, 15, 123456, tzinfo=paris), SEEN_AT]
+    rows_write(
+        [
+            (
+                ItemSighting,
+                ("item", "source", "guid_hash", "url", "seen_at"),
+                [(item.pk, source.pk, f"{n}" * 64, "", at) for n, at in enumerate(seen)],
+            )
+        ]
+    )
+    assert sorted(ItemSighting.objects.values_list("seen_at", flat=True)) == sorted(seen)

@@ -16,7 +16,10 @@ Run on its own (``python bench/watch_ingest_bench.py``), never by the test suite
    minutes apart were not: one run measured feedparser 5× slower than the next).
 3. For reference: fastfeedparser alone and feedparser-rs alone (when installed) on the same
    well-formed XML feeds.
-4. The same documents again: what a fetch costs when a feed changed nothing but its ETag.
+4. On PostgreSQL, the database alone: the rows the pass stored inserted again, table by table,
+   into temporary copies with the same indexes (``_database_ceiling``): a ceiling on the rate
+   of any pipeline that stores these rows in this database, whatever its own speed.
+   The same documents again: what a fetch costs when a feed changed nothing but its ETag.
    Then, on PostgreSQL, every item deleted and the whole corpus ingested once more as one
    worker process of the fetcher ingests it: ``--threads`` threads (8, the fetcher's default),
    each with its own connection, so that Python in one thread overlaps PostgreSQL's work for
@@ -209,6 +212,48 @@ def _lower_bound(feeds) -> dict:
         "clean": clean_seconds,
         "store": store_seconds,
         "seconds": parse_seconds + clean_seconds + store_seconds,
+    }
+
+
+def _database_ceiling() -> dict | None:
+    """What the database alone costs for the rows a pass stored (PostgreSQL): every row of the
+    items, sightings, concept and other links and search index, inserted table by table in one
+    ``INSERT … SELECT`` each, in the order of their keys, into a temporary copy of its table
+    with the same indexes (rows read beforehand into a temporary table without index, not
+    timed). No WAL, no JSON, no round trip, no Python: whatever the pipeline does before, it
+    cannot store these rows faster, so entries over these seconds is a ceiling on its rate."""
+    from django.db import connection, transaction
+
+    from ocim.watch.models import Item, ItemConcept, ItemSighting
+    from ocim.watch.models.search import ItemSearchIndex
+
+    if connection.vendor != "postgresql":
+        return None
+    models = [
+        Item,
+        ItemSighting,
+        ItemConcept,
+        *(getattr(Item, name).through for name in _M2M_LINKS),
+        ItemSearchIndex,
+    ]
+    by_table: dict[str, tuple[int, float]] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in models:
+            table = model._meta.db_table
+            key = model._meta.pk.column
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE ceiling_rows AS SELECT * FROM {table} ORDER BY {key}"  # noqa: S608 - names from the models
+            )
+            cursor.execute(f"CREATE TEMPORARY TABLE ceiling_copy (LIKE {table} INCLUDING ALL)")
+            began = time.perf_counter()
+            cursor.execute("INSERT INTO ceiling_copy SELECT * FROM ceiling_rows")
+            by_table[table] = (cursor.rowcount, time.perf_counter() - began)
+            cursor.execute("DROP TABLE ceiling_rows, ceiling_copy")
+        transaction.set_rollback(True)
+    return {
+        "rows": sum(rows for rows, _seconds in by_table.values()),
+        "seconds": sum(seconds for _rows, seconds in by_table.values()),
+        "by_table": by_table,
     }
 
 
@@ -505,6 +550,8 @@ def run(args) -> dict:
         ),
         **parsers,
     }
+    print("the database alone, the same rows…", flush=True)
+    ceiling = _database_ceiling()
     print("pipeline, same documents again…", flush=True)
     again = _ingest_pass(corpus, sources, at=FETCHED_AT + dt.timedelta(hours=1))
     relays = _relays(corpus)
@@ -593,6 +640,7 @@ def run(args) -> dict:
         "threaded": threaded,
         "stages": dict(stages.seconds),
         "lower_bound": floor,
+        "database_ceiling": ceiling,
     }
     report["ratio"] = (
         report["pipeline_xml"]["entries_per_second"]
@@ -651,6 +699,16 @@ def table(report: dict) -> str:
             f"{floor['parse']:.2f} s, sanitise {floor['clean']:.2f} s, store "
             f"{floor['store']:.2f} s) | {floor['entries']:,} | {floor['seconds']:.2f} | "
             f"{rate:,.0f} | {rate / fp:.1f} |"
+        )
+    ceiling = report.get("database_ceiling")
+    if ceiling:
+        entries = report["pipeline_all"]["entries"]
+        rate = entries / ceiling["seconds"]
+        lines.append(
+            f"| ceiling set by the database alone: the {ceiling['rows']:,} rows this pass "
+            "stored (items, sightings, links, search index), inserted table by table into "
+            "copies with the same indexes, without WAL, JSON, round trips or Python | "
+            f"{entries:,} | {ceiling['seconds']:.2f} | {rate:,.0f} | {rate / fp:.1f} |"
         )
     lines += ["", "| feeds by size | feeds | entries | pipeline s | feedparser s | × feedparser |"]
     lines.append("|---|---:|---:|---:|---:|---:|")
@@ -712,7 +770,22 @@ def summary(report: dict) -> str:
         f"{report['pipeline_all']['cpu_seconds']:.1f} s of "
         f"{report['pipeline_all']['seconds']:.1f} s (the rest: the database)."
         + _threaded_summary(report)
+        + _ceiling_summary(report)
     )
+
+
+def _ceiling_summary(report: dict) -> str:
+    ceiling = report.get("database_ceiling")
+    if not ceiling:
+        return ""
+    entries = report["pipeline_all"]["entries"]
+    parts = [
+        f"{table.removeprefix('watch_')} {rows:,} rows {seconds / entries * 1e6:,.0f} µs"
+        for table, (rows, seconds) in sorted(
+            ceiling["by_table"].items(), key=lambda pair: -pair[1][1]
+        )
+    ]
+    return " The database alone, per entry: " + ", ".join(parts) + "."
 
 
 def _threaded_summary(report: dict) -> str:

@@ -319,3 +319,28 @@ def test_a_cache_that_fails_serves_pages_uncached(client, page, monkeypatch):
     response = client.get("/fr/ressources-cache/")
     assert response.status_code == 200
     assert STATUS not in response
+
+
+def test_deleting_a_snippet_forgets_every_page(client, page):
+    # Deletions are listened to model by model (snippets are registered after the apps are
+    # ready): a snippet registered in a wagtail_hooks module is still heard.
+    from ocim.publishing.models import Rubric
+
+    rubric = Rubric.objects.create(name="Repères", slug="reperes-cache")
+    client.get("/fr/ressources-cache/")
+    assert client.get("/fr/ressources-cache/")[STATUS] == "hit"
+    rubric.delete()
+    assert client.get("/fr/ressources-cache/")[STATUS] == "stored"
+
+
+def test_deleting_rows_of_a_neutral_model_keeps_the_pages_and_goes_in_bulk(client, page):
+    # The watch declares its items and links neutral: their rows are deleted in one statement
+    # per table, without loading them, and the cached pages stay.
+    from django.db.models.deletion import Collector
+
+    from ocim.watch.models import Item, ItemConcept
+
+    client.get("/fr/ressources-cache/")
+    assert Collector(using="default").can_fast_delete(ItemConcept.objects.all())
+    Item.objects.all().delete()
+    assert client.get("/fr/ressources-cache/")[STATUS] == "hit"

@@ -93,3 +93,42 @@ def test_entries_past_the_age_are_not_stored(settings):
     )
     assert (report.entries_read, report.too_old, report.new_items) == (2, 1, 1)
     assert list(Item.objects.values_list("title", flat=True)) == ["New"]
+
+
+def _purge_statements(links_per_item: int) -> tuple[int, list[str]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ocim.core.models import Concept
+    from ocim.watch.models import ConceptOrigin, ItemConcept
+
+    source = source_make()
+    concepts = [
+        Concept.objects.create(label_fr=f"Notion {n}", label_en=f"Notion {n}", slug=f"n-{n}")
+        for n in range(links_per_item)
+    ]
+    items = [_item(source, n, days_old=40) for n in range(10)]
+    ItemConcept.objects.bulk_create(
+        ItemConcept(item=item, concept=concept, origin=ConceptOrigin.THESAURUS)
+        for item in items
+        for concept in concepts
+    )
+    with CaptureQueriesContext(connection) as captured:
+        assert items_purge_expired(now=NOW) == 10
+    assert not ItemConcept.objects.exists() and not ItemSighting.objects.exists()
+    statements = [query["sql"] for query in captured.captured_queries]
+    Concept.objects.filter(pk__in=[concept.pk for concept in concepts]).delete()
+    return len(statements), statements
+
+
+def test_purge_deletes_links_in_bulk_whatever_their_number(settings):
+    # Links are deleted by one statement per table, never loaded one by one: the statements
+    # do not grow with the number of links (a purge of 1,000 items carried some 35,000).
+    settings.OCIM_WATCH_RETENTION_DAYS = 30
+    few, _statements = _purge_statements(1)
+    many, statements = _purge_statements(12)
+    assert many == few
+    assert not any(
+        sql.startswith("SELECT") and "watch_itemconcept" in sql.split(" FROM ", 1)[-1][:40]
+        for sql in statements
+    )

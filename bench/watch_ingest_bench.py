@@ -281,7 +281,7 @@ class _Stages:
         ("ingest._Storage", "_classify", "classify"),
         ("ingest", "stories_assign", "near-duplicates (candidates, stories)"),
         ("ingest", "classification_rows", "classification link rows"),
-        ("ingest", "stories_recount", "recount stories"),
+        ("ingest", "stories_grow", "story counts"),
         ("search", "index_rows_new", "search index (stems, vectors)"),
         ("ingest", "ids_reserve", "item ids (PostgreSQL sequence)"),
         ("ingest", "rows_write", "store items, sightings, links, search rows"),

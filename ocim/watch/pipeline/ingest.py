@@ -56,7 +56,7 @@ from .stories import (
     BANDS,
     signature_bands,
     stories_assign,
-    stories_recount,
+    stories_grow,
     story_text_words,
     text_signature,
 )
@@ -386,7 +386,7 @@ class _Storage:
         # Items, sightings, classification links and search rows: one statement on
         # PostgreSQL (see bulk), whatever the number of entries.
         rows_write(tables)
-        stories_recount(stories, now=self.fetched_at)
+        stories_grow(stories, now=self.fetched_at)
         # Counted once the writes went through (a lost race rolls them back and runs again).
         self.report.duplicates += len(known)
         self.report.new_sightings = new_sightings

@@ -46,6 +46,7 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    F,
     IntegerField,
     OuterRef,
     Subquery,
@@ -135,16 +136,45 @@ def text_similarity(first: list[str], second: list[str]) -> float:
     the same length, whose Jaccard similarity is near 0.5. Runs of five, not three: a short
     text written from stock phrases finds most of its runs of three scattered in a longer
     one)."""
-    one, other = _shingles(first), _shingles(second)
+    return _runs_similarity(
+        lambda size: _shingles(first, size), lambda size: _shingles(second, size)
+    )
+
+
+def _runs_similarity(first_runs, second_runs) -> float:
+    """``text_similarity`` of two texts given by their runs of words (``runs(size)``: the set
+    of runs of ``size`` words), so that a document comparing its items with the same
+    candidates builds each text's runs once."""
+    one, other = first_runs(3), second_runs(3)
     if not one or not other:
         return 0.0
     common = len(one & other)
     jaccard = common / (len(one) + len(other) - common)
     if jaccard < MIN_SIMILARITY:
-        one, other = _shingles(first, 5), _shingles(second, 5)
+        one, other = first_runs(5), second_runs(5)
         if one and other and len(one & other) >= CONTAINED * min(len(one), len(other)):
             return 1.0
     return jaccard
+
+
+class _DocumentRuns:
+    """The runs of words of the texts a document compares (its items', its candidates'),
+    each built once: boilerplate shared by hundreds of items made every item of a document
+    rebuild the runs of the same 32 candidates per band key, and its own for each of them."""
+
+    def __init__(self):
+        self._runs: dict[tuple[object, int], set[tuple[str, ...]]] = {}
+
+    def of(self, key: object, words: list[str]):
+        runs = self._runs
+
+        def by_size(size: int) -> set[tuple[str, ...]]:
+            found = runs.get((key, size))
+            if found is None:
+                found = runs[(key, size)] = _shingles(words, size)
+            return found
+
+        return by_size
 
 
 def text_signature(words: list[str]) -> bytes | None:
@@ -229,14 +259,15 @@ class _Candidate:
         return _SIGNATURE.unpack(self.signature)
 
 
-def stories_assign(items: list[Item], *, source_id: int, now: datetime) -> set[int]:
+def stories_assign(items: list[Item], *, source_id: int, now: datetime) -> dict[int, int]:
     """Before ``items`` (new, unsaved, with ``minhash`` and band keys set) are inserted, set the
     ``story`` of those that retell a recent item of another source: that item's story, or a
-    story created for the two. Returns the ids of the stories to recount once the items are
-    saved (``stories_recount``). A bounded number of queries, whatever the number of items."""
+    story created for the two. Returns, per story, the items it gained (the new ones, and the
+    earlier item a story was created for), for ``stories_grow`` once the items are saved. A
+    bounded number of queries, whatever the number of items."""
     signed = [item for item in items if item.minhash is not None]
     if not signed:
-        return set()
+        return {}
     band_values: list[set[int]] = [set() for _ in range(BANDS)]
     item_bands = {}
     for item in signed:
@@ -293,7 +324,7 @@ def stories_assign(items: list[Item], *, source_id: int, now: datetime) -> set[i
             if key in band_values[band]:
                 candidates.setdefault((band, key), []).append(candidate)
     if not candidates:
-        return set()
+        return {}
     for key, found in candidates.items():
         if len(found) > MAX_CANDIDATES_PER_KEY:
             found.sort(key=lambda candidate: (candidate.first_seen_at, candidate.pk), reverse=True)
@@ -317,26 +348,33 @@ def stories_assign(items: list[Item], *, source_id: int, now: datetime) -> set[i
             scored.sort(key=lambda pair: (pair[0], pair[1].pk), reverse=True)
             shortlist.append((item, scored))
     if not shortlist:
-        return set()
+        return {}
     # The texts confirm: one query for every shortlisted candidate of the document.
     texts = _candidate_words({c.pk for _item, scored in shortlist for _s, c in scored})
     matches: list[tuple[Item, _Candidate]] = []
+    runs = _DocumentRuns()
     for item, scored in shortlist:
-        words = story_text_words(item.summary, item.content_text)
+        item_runs = runs.of(id(item), story_text_words(item.summary, item.content_text))
         best: _Candidate | None = None
-        best_similarity = MIN_SIMILARITY
+        best_similarity = 0.0
+        # The closest text wins; between equals, the closest estimate, then the latest item.
+        # A copy (1.0) cannot be beaten: the rest are not read.
         for _score, candidate in scored:
-            exact = text_similarity(words, texts.get(candidate.pk, []))
-            if exact >= best_similarity:
+            exact = _runs_similarity(item_runs, runs.of(candidate.pk, texts.get(candidate.pk, [])))
+            if exact >= MIN_SIMILARITY and exact > best_similarity:
                 best, best_similarity = candidate, exact
+                if exact >= 1.0:
+                    break
         if best is not None:
             matches.append((item, best))
     if not matches:
-        return set()
+        return {}
 
     # Candidates without a story get a new one, claimed with a conditional UPDATE: a worker
     # that grouped the same candidate meanwhile wins, and this one joins its story.
     lonely = {candidate.pk: candidate for _, candidate in matches if candidate.story_id is None}
+    # Stories this worker created and kept: the earlier item counts in them too.
+    created_here: set[int] = set()
     if lonely:
         created = Story.objects.bulk_create(
             Story(title=c.title or "…", first_seen_at=c.first_seen_at, last_seen_at=now)
@@ -352,15 +390,16 @@ def stories_assign(items: list[Item], *, source_id: int, now: datetime) -> set[i
         actual = dict(Item.objects.filter(pk__in=claimed).values_list("pk", "story_id"))
         for pk, candidate in lonely.items():
             candidate.story_id = actual.get(pk)
+        created_here = {story_id for pk, story_id in claimed.items() if actual.get(pk) == story_id}
         unused = set(claimed.values()) - set(actual.values())
         if unused:
             Story.objects.filter(pk__in=unused).delete()
-    touched = set()
+    gained: dict[int, int] = dict.fromkeys(created_here, 1)
     for item, candidate in matches:
         if candidate.story_id is not None:
             item.story_id = candidate.story_id
-            touched.add(candidate.story_id)
-    return touched
+            gained[candidate.story_id] = gained.get(candidate.story_id, 0) + 1
+    return gained
 
 
 def _candidate_words(pks: set[int]) -> dict[int, list[str]]:
@@ -377,8 +416,28 @@ def _candidate_words(pks: set[int]) -> dict[int, list[str]]:
         return {pk: story_text_words(summary, content) for pk, summary, content in cursor}
 
 
+def stories_grow(gained: dict[int, int], *, now: datetime) -> None:
+    """Add to each story the items it gained (``stories_assign``), and make ``now`` its last
+    sighting: one statement, whatever the stories' size. An addition, not a count: a story
+    that boilerplate text made of thousands of items was counted again at every document
+    (5 ms and growing), and two workers adding to one story each add their own (a count in
+    the second, taken before the first committed, missed the first's items)."""
+    if not gained:
+        return
+    Story.objects.filter(pk__in=gained).update(
+        item_count=F("item_count")
+        + Case(
+            *(When(pk=pk, then=Value(count)) for pk, count in gained.items()),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        last_seen_at=Greatest("last_seen_at", Value(now, output_field=DateTimeField())),
+    )
+
+
 def stories_recount(story_ids: set[int], *, now: datetime) -> None:
-    """Refresh the item count and last sighting of the stories ``stories_assign`` touched."""
+    """Count again the items of the stories ``story_ids`` and make ``now`` their last
+    sighting when later: after deletions (retention), which ``stories_grow`` cannot follow."""
     if not story_ids:
         return
     count = (

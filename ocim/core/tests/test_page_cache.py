@@ -336,11 +336,30 @@ def test_deleting_a_snippet_forgets_every_page(client, page):
 def test_deleting_rows_of_a_neutral_model_keeps_the_pages_and_goes_in_bulk(client, page):
     # The watch declares its items and links neutral: their rows are deleted in one statement
     # per table, without loading them, and the cached pages stay.
-    from django.db.models.deletion import Collector
+    from django.utils import timezone
 
-    from ocim.watch.models import Item, ItemConcept
+    from ocim.core.models import Concept
+    from ocim.watch.models import Item, ItemConcept, Source
 
+    source = Source.objects.create(title="Veille", url="https://veille.example.org/feed.xml")
+    item = Item.objects.create(
+        source=source, guid="g", title="Actualité", published_at=timezone.now(),
+        first_seen_at=timezone.now(),
+    )  # fmt: skip
+    concepts = [
+        Concept.objects.create(label_fr=f"Notion {n}", label_en=f"Notion {n}", slug=f"pc-{n}")
+        for n in range(5)
+    ]
+    ItemConcept.objects.bulk_create(
+        ItemConcept(item=item, concept=concept, origin="thesaurus") for concept in concepts
+    )
     client.get("/fr/ressources-cache/")
-    assert Collector(using="default").can_fast_delete(ItemConcept.objects.all())
-    Item.objects.all().delete()
+    with CaptureQueriesContext(connection) as captured:
+        Item.objects.filter(pk=item.pk).delete()
+    assert not ItemConcept.objects.exists()
+    # The links went by one DELETE, never read back row by row.
+    assert not any(
+        query["sql"].startswith("SELECT") and '"watch_itemconcept"' in query["sql"]
+        for query in captured.captured_queries
+    )
     assert client.get("/fr/ressources-cache/")[STATUS] == "hit"

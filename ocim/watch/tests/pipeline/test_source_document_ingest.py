@@ -317,6 +317,20 @@ def test_a_callers_transaction_waits_for_the_disk_unless_it_is_redoable(redoable
         assert setting() == ("off" if redoable else "on")
 
 
+def _ingest_redoable(source):
+    """Two entries ingested as the fetcher ingests them (its transaction may be redone), so
+    that the ingest applies its transaction's settings inside the caller's."""
+    source_document_ingest(
+        source=source,
+        body=rss(2),
+        content_type="application/rss+xml",
+        encoding=None,
+        final_url=source.url,
+        fetched_at=FETCHED_AT,
+        redoable=True,
+    )
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
 def test_the_ingest_transaction_compiles_no_query():
     """A large document's near-duplicate query is estimated expensive enough to be compiled
@@ -325,15 +339,7 @@ def test_the_ingest_transaction_compiles_no_query():
 
     source = source_make()
     with transaction.atomic():
-        source_document_ingest(
-            source=source,
-            body=rss(2),
-            content_type="application/rss+xml",
-            encoding=None,
-            final_url=source.url,
-            fetched_at=FETCHED_AT,
-            redoable=True,
-        )
+        _ingest_redoable(source)
         with connection.cursor() as cursor:
             cursor.execute("SHOW jit")
             assert cursor.fetchone()[0] == "off"
@@ -353,15 +359,7 @@ def test_the_ingest_reads_items_by_index_even_when_the_table_looks_empty():
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE watch_item")
-        source_document_ingest(
-            source=source,
-            body=rss(2),
-            content_type="application/rss+xml",
-            encoding=None,
-            final_url=source.url,
-            fetched_at=FETCHED_AT,
-            redoable=True,
-        )
+        _ingest_redoable(source)
         with connection.cursor() as cursor:
             cursor.execute(
                 "EXPLAIN SELECT 1 FROM ONLY watch_item x WHERE id = 1 FOR KEY SHARE OF x"

@@ -25,7 +25,7 @@ from .opml import MAX_BYTES as OPML_MAX_BYTES
 from .pipeline.classify import classification_regex_clean
 from .pipeline.errors import ClassificationRuleError, ExtractionRulesError
 from .pipeline.pages import extraction_rules_clean
-from .selectors import HEALTH_SORTS, HealthFilters, HealthProblem, ItemFilters, Kept
+from .selectors import HEALTH_SORTS, HealthFilters, HealthProblem, ItemFilters, Kept, ReadState
 from .services import SourceError, source_language_clean, source_url_clean
 
 MAX_QUERY_LENGTH = 200
@@ -310,6 +310,15 @@ class ItemFilterForm(forms.Form):
             (Kept.CURATED, _("Curated")),
         ],
     )
+    read = forms.ChoiceField(
+        label=_("Read"),
+        required=False,
+        choices=[
+            ("", _("Read or not")),
+            (ReadState.UNREAD, _("Unread")),
+            (ReadState.READ, _("Already read")),
+        ],
+    )
     story = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, concepts, families, regions, departments, **kwargs):
@@ -365,6 +374,7 @@ class ItemFilterForm(forms.Form):
             date_to=data.get("date_to"),
             story=data.get("story"),
             kept=data.get("kept") or "",
+            read=data.get("read") or "",
         )
 
 

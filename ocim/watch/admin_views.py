@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
@@ -97,13 +97,7 @@ class ItemStreamView(WatchView):
     template_name = "watch/admin/stream.html"
 
     def get(self, request):
-        form = ItemFilterForm(
-            request.GET or None,
-            concepts=Concept.objects.order_by("label_fr"),
-            families=actor_family_list(),
-            regions=region_list(),
-            departments=department_list(),
-        )
+        form = _filter_form(request.GET)
         filters = form.filters()
         story = selectors.story_get(filters.story) if filters.story else None
         # Filters other than the search (and the story, shown apart), set or in error.
@@ -112,7 +106,9 @@ class ItemStreamView(WatchView):
             for name in form.fields
             if name not in ("q", "story") and form.is_bound and form.data.get(name)
         ]
-        paginator = WagtailPaginator(selectors.item_stream(filters), STREAM_PAGE_SIZE)
+        paginator = WagtailPaginator(
+            selectors.item_stream(filters, reader=request.user), STREAM_PAGE_SIZE
+        )
         page, page_range = _page(paginator, request.GET.get("p"))
         return self.render(
             self.template_name,
@@ -126,7 +122,36 @@ class ItemStreamView(WatchView):
             elided_page_range=page_range,
             can_mark=request.user.has_perm("watch.change_item"),
             next_url=request.get_full_path(),
+            # "Mark all as read" stops at the newest item shown now: later ones stay unread.
+            read_up_to=selectors.item_newest_id(),
+            read_all_query=_query_without(request.GET, "p"),
         )
+
+
+def _filter_form(data) -> ItemFilterForm:
+    return ItemFilterForm(
+        data or None,
+        concepts=Concept.objects.order_by("label_fr"),
+        families=actor_family_list(),
+        regions=region_list(),
+        departments=department_list(),
+    )
+
+
+def _query_without(query, *names) -> str:
+    query = query.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return default
+    return target
 
 
 class ItemDetailView(WatchView):
@@ -140,6 +165,8 @@ class ItemDetailView(WatchView):
             raise Http404
         self.item = detail.item
         item = detail.item
+        # Opening an item marks it read for its reader, as in a feed reader.
+        services.item_read_set(item, user=request.user, read=True)
         content = item.content_html or item.summary_html
         return self.render(
             self.template_name,
@@ -183,12 +210,63 @@ class ItemMarkView(WatchView):
             changed = services.item_mark(item, mark=mark, value=value == "1", user=request.user)
             if changed:
                 messages.success(request, _mark_message(mark, value == "1", item))
-        target = request.POST.get("next") or ""
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            target = _url("item", pk)
-        return HttpResponseRedirect(target)
+        return HttpResponseRedirect(_next_url(request, _url("item", pk)))
+
+
+class ItemReadView(WatchView):
+    """POST: mark an item read or unread for the person asking (their own marks: reading the
+    items is enough), then go back where they were."""
+
+    def get(self, request, pk):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        item = selectors.item_get(pk)
+        if item is None:
+            raise Http404
+        value = request.POST.get("value")
+        if value not in ("0", "1"):
+            messages.error(request, _("This action is not known."))
+        elif services.item_read_set(item, user=request.user, read=value == "1"):
+            if value == "1":
+                message = _("“%(title)s” marked as read.")
+            else:
+                message = _("“%(title)s” marked as unread.")
+            messages.success(request, message % {"title": str(item)[:120]})
+        return HttpResponseRedirect(_next_url(request, _url("stream")))
+
+
+class ItemReadAllView(WatchView):
+    """POST: mark read, for the person asking, every item the stream's filters (the query
+    string) select, up to the newest item when the stream was shown (``up_to``). Filters in
+    error or a missing bound mark nothing and say so."""
+
+    def get(self, request):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request):
+        stream = f"{_url('stream')}?{_query_without(request.GET, 'p')}".rstrip("?")
+        form = _filter_form(request.GET)
+        try:
+            up_to = int(request.POST.get("up_to", ""))
+        except ValueError:
+            up_to = 0
+        if (form.is_bound and not form.is_valid()) or up_to < 1:
+            messages.error(
+                request, _("These items could not be marked as read: show them again and retry.")
+            )
+            return HttpResponseRedirect(stream)
+        items = selectors.items_filtered(form.filters(), reader=request.user)
+        count = services.items_read_all(items, user=request.user, up_to=up_to)
+        if count:
+            messages.success(
+                request,
+                ngettext("%(count)s item marked as read.", "%(count)s items marked as read.", count)
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("These items were already read."))
+        return HttpResponseRedirect(stream)
 
 
 def _mark_message(mark: str, value: bool, item) -> str:

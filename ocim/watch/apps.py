@@ -12,9 +12,9 @@ class WatchConfig(AppConfig):
         # its pipeline (retention); the pipeline's classifier is rebuilt when rules or the
         # thesaurus change; the latest items about an actor, on its public page (the inventory
         # asks the modules).
-        # Items, their sightings, links and search rows, stories and fetch records are staff
-        # data, deleted by the thousand by retention: the page cache does not listen to their
-        # deletions, so that Django deletes their rows in bulk.
+        # Items, their sightings, links, readers' marks and search rows, stories and fetch
+        # records are staff data, deleted by the thousand by retention: the page cache does not
+        # listen to their deletions, so that Django deletes their rows in bulk.
         from ocim.core.page_cache import page_cache_neutral
         from ocim.inventory.related import related_provider_register
 
@@ -32,6 +32,7 @@ class WatchConfig(AppConfig):
             models.Item,
             models.ItemSighting,
             models.ItemConcept,
+            models.ItemRead,
             models.ItemSearchIndex,
             models.Story,
             models.FetchLog,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -35,6 +36,7 @@ from .models import (
     FetchLog,
     Item,
     ItemConcept,
+    ItemRead,
     ItemSighting,
     Source,
     SourceKind,
@@ -50,6 +52,14 @@ from .search import item_search_condition
 class Kept:
     STARRED = "starred"
     CURATED = "curated"
+
+
+class ReadState:
+    """The reader's own marks (``ItemRead``): unread items are those they have not opened
+    nor marked read."""
+
+    UNREAD = "unread"
+    READ = "read"
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,8 @@ class ItemFilters:
     date_to: dt.date | None = None
     story: int | None = None
     kept: str = ""
+    # ReadState, for the reader given to ``items_filtered`` (ignored without one).
+    read: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -79,11 +91,17 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def items_filtered(filters: ItemFilters, queryset: QuerySet[Item] | None = None) -> QuerySet:
+def _read_by(reader) -> Exists:
+    return Exists(ItemRead.objects.filter(user_id=reader.pk, item_id=OuterRef("pk")))
+
+
+def items_filtered(
+    filters: ItemFilters, queryset: QuerySet[Item] | None = None, *, reader=None
+) -> QuerySet:
     """The items passing ``filters``, newest first. A source (or category) filter finds the
     items any of its sources carried, not only those first seen there; a concept filter
     includes its narrower concepts; a region filter, the items tagged with one of its
-    departments."""
+    departments; the read filter, the items ``reader`` has read or not."""
     items = Item.objects.all() if queryset is None else queryset
     if filters.sources:
         items = items.filter(
@@ -137,6 +155,10 @@ def items_filtered(filters: ItemFilters, queryset: QuerySet[Item] | None = None)
         items = items.filter(starred=True)
     elif filters.kept == Kept.CURATED:
         items = items.filter(curated=True)
+    if reader is not None and filters.read == ReadState.UNREAD:
+        items = items.filter(~_read_by(reader))
+    elif reader is not None and filters.read == ReadState.READ:
+        items = items.filter(_read_by(reader))
     if filters.q:
         condition = item_search_condition(filters.q)
         if condition is not None:
@@ -144,10 +166,10 @@ def items_filtered(filters: ItemFilters, queryset: QuerySet[Item] | None = None)
     return items.order_by("-published_at", "-id")
 
 
-def item_stream(filters: ItemFilters) -> QuerySet[Item]:
+def item_stream(filters: ItemFilters, *, reader=None) -> QuerySet[Item]:
     """The stream of the reading view: ``items_filtered`` with what a listing shows (first
-    source, story, number of sources, concepts), in a constant number of queries per page
-    (the page, then its concepts)."""
+    source, story, number of sources, concepts, and ``is_read`` for ``reader``), in a
+    constant number of queries per page (the page, then its concepts)."""
     source_count = (
         ItemSighting.objects.filter(item=OuterRef("pk"))
         .order_by()
@@ -155,9 +177,11 @@ def item_stream(filters: ItemFilters) -> QuerySet[Item]:
         .annotate(count=Count("source_id", distinct=True))
         .values("count")
     )
+    items = items_filtered(filters, reader=reader)
+    if reader is not None:
+        items = items.annotate(is_read=_read_by(reader))
     return (
-        items_filtered(filters)
-        .select_related("source", "story")
+        items.select_related("source", "story")
         .defer(
             "content_html",
             "content_text",
@@ -177,6 +201,11 @@ def item_stream(filters: ItemFilters) -> QuerySet[Item]:
             )
         )
     )
+
+
+def item_newest_id() -> int:
+    """The id of the newest item stored (0 when none): items found later have greater ids."""
+    return Item.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Writes of the curators' back office: sources (create, edit, pause, delete), their import
-from OPML, and the marks curators put on items (starred, curated).
+from OPML, the marks curators put on items (starred, curated) and each reader's read marks.
 
 The fetch state and health record of a source are the fetcher's (``ocim.watch.fetching``);
 items are what the sources said (``ocim.watch.pipeline``): nothing here rewrites them.
@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,7 @@ from ocim.core.fetch import FetchError, literal_address, parse_url
 from ocim.core.fetch.addresses import HostError, refusal
 
 from .fetching import source_reset
-from .models import Item, ItemSighting, Source, SourceCategory, SourceKind, SourceState
+from .models import Item, ItemRead, ItemSighting, Source, SourceCategory, SourceKind, SourceState
 from .opml import OpmlFeed, opml_read
 from .pipeline.errors import ExtractionRulesError
 from .pipeline.pages import extraction_rules_clean
@@ -358,6 +358,53 @@ def item_mark(item: Item, *, mark: str, value: bool, user=None) -> bool:
             audit_log(action=f"watch.item.{verb}", actor=user, obj=item)
     setattr(item, mark, value)
     return bool(changed)
+
+
+# --- Read marks ------------------------------------------------------------------------------
+
+
+def item_read_set(item: Item, *, user, read: bool, now: dt.datetime | None = None) -> bool:
+    """Mark ``item`` read (or unread) for ``user`` alone: one statement, whatever its state
+    (opening an item marks it read; two tabs opening it at once are one mark). Returns True
+    when the mark changed. Personal state: not audited."""
+    if not read:
+        deleted, _by_model = ItemRead.objects.filter(user=user, item=item).delete()
+        return bool(deleted)
+    table = connection.ops.quote_name(ItemRead._meta.db_table)
+    read_at = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, item_id, read_at) VALUES (%s, %s, %s) "  # noqa: S608 - quoted name
+            "ON CONFLICT DO NOTHING",
+            [user.pk, item.pk, read_at],
+        )
+        return cursor.rowcount > 0
+
+
+def items_read_all(items, *, user, up_to: int, now: dt.datetime | None = None) -> int:
+    """Mark read for ``user`` every item of ``items`` (a queryset of items, the reading
+    view's filters applied) up to the id ``up_to`` (the newest item when the page was shown:
+    items found since then stay unread, as in a feed reader's "mark all as read"). One
+    ``INSERT … SELECT`` however many items; returns how many were newly marked."""
+    chosen = (
+        items.filter(pk__lte=up_to)
+        .exclude(Exists(ItemRead.objects.filter(user_id=user.pk, item_id=OuterRef("pk"))))
+        .order_by()
+        .annotate(chosen_id=F("pk"))  # a named column, for both databases
+        .values("chosen_id")
+    )
+    select, params = chosen.query.sql_with_params()
+    table = connection.ops.quote_name(ItemRead._meta.db_table)
+    read_at = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    with transaction.atomic(), connection.cursor() as cursor:
+        # "WHERE true": SQLite reads "ON CONFLICT" after a bare SELECT as a join clause.
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, item_id, read_at) "  # noqa: S608 - quoted name, the ORM's own SQL
+            f"SELECT %s, chosen.chosen_id, %s FROM ({select}) AS chosen WHERE true "
+            "ON CONFLICT DO NOTHING",
+            [user.pk, read_at, *params],
+        )
+        return max(cursor.rowcount, 0)
 
 
 # --- OPML import -----------------------------------------------------------------------------

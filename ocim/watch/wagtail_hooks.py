@@ -23,6 +23,8 @@ from .admin_forms import RuleConditionForm, RuleForm, SourceCategoryForm, Source
 from .admin_views import (
     ItemDetailView,
     ItemMarkView,
+    ItemReadAllView,
+    ItemReadView,
     ItemStreamView,
     OpmlExportView,
     OpmlImportView,
@@ -66,6 +68,8 @@ class ReadingViewSet(_PermissionViewSet):
             path("", ItemStreamView.as_view(), name="stream"),
             path("<int:pk>/", ItemDetailView.as_view(), name="item"),
             path("<int:pk>/mark/", ItemMarkView.as_view(), name="mark"),
+            path("<int:pk>/read/", ItemReadView.as_view(), name="read"),
+            path("read/", ItemReadAllView.as_view(), name="read_all"),
         ]
 
 

@@ -1,5 +1,5 @@
 from .fetching import FetchLog, FetchOutcome, FullTextFetch
-from .items import ConceptOrigin, Item, ItemConcept, ItemSighting, Story
+from .items import ConceptOrigin, Item, ItemConcept, ItemRead, ItemSighting, Story
 from .rules import ClassificationRule, ConditionField, ConditionOperator, RuleCondition, RuleMatch
 from .search import ItemSearchIndex
 from .sources import (
@@ -27,6 +27,7 @@ __all__ = [
     "Host",
     "Item",
     "ItemConcept",
+    "ItemRead",
     "ItemSearchIndex",
     "ItemSighting",
     "RuleCondition",

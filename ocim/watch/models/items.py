@@ -2,6 +2,7 @@
 sightings that tie an item to each source that carried it, and stories (near-duplicate items
 from different sites: the same news relayed several times)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -191,6 +192,35 @@ class ItemSighting(models.Model):
 
     def __str__(self):
         return f"{self.item_id} @ {self.source_id}"
+
+
+class ItemRead(models.Model):
+    """An item a staff member has read: opened, or marked read with the others of a listing,
+    as in a feed reader. Each reader has their own (an unread item is one without a row for
+    its reader); it keeps nothing past retention and goes with its item or its reader."""
+
+    # No index of its own: the reader is the leading column of the unique constraint.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reader"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), on_delete=models.CASCADE, related_name="reads"
+    )
+    read_at = models.DateTimeField(_("read at"))
+
+    class Meta:
+        verbose_name = _("item read")
+        verbose_name_plural = _("items read")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "item"], name="watch_itemread_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} read by {self.user_id}"
 
 
 class ConceptOrigin(models.TextChoices):

@@ -111,6 +111,7 @@ def test_search_and_filters_narrow_the_stream(curator_client, items):
         {"story": "0"},
         {"story": "abc"},
         {"kept": "everything"},
+        {"read": "maybe"},
         {"q": "x" * 5000},
         {"q": "\x00"},
         {"q": '\' OR 1=1 -- "musée" NEAR('},

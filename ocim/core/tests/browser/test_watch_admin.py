@@ -1,7 +1,7 @@
 """The watch's back office in a real browser, checked by axe-core (WCAG 2.1 A/AA) on every
-page: a curator searches the stream, opens an item and stars it; reads the sources' health and
-asks for a new read; imports an OPML file (a bad one first); creates a source, choosing its
-actor in the chooser."""
+page: a curator searches the stream, opens an item, stars it, marks items read or unread;
+reads the sources' health and asks for a new read; imports an OPML file (a bad one first);
+creates a source, choosing its actor in the chooser."""
 
 import datetime as dt
 
@@ -12,7 +12,7 @@ from ocim.core.models import AuditLogEntry
 from ocim.core.tests.browser.test_accounts import _login
 from ocim.inventory.tests.admin_builders import actor, territories
 from ocim.watch.demo import watch_demo_ensure
-from ocim.watch.models import Item, Source, SourceState
+from ocim.watch.models import Item, ItemRead, Source, SourceState
 from ocim.watch.tests.admin_builders import user_with_role
 
 pytestmark = pytest.mark.browser
@@ -64,6 +64,21 @@ def test_a_curator_searches_the_stream_opens_an_item_and_stars_it(
     messages_shown(page)
     item.refresh_from_db()
     assert not item.starred
+    axe_check(page)
+
+    # Opening the item marked it read for this curator; marked unread again, it is back in
+    # the stream among the unread; "mark all as read" then marks every one of them.
+    assert ItemRead.objects.filter(user=curator, item=item).exists()
+    page.locator("#watch-item-marks button[data-read='1']").click()
+    page.locator("#watch-stream").wait_for()
+    messages_shown(page)
+    assert not ItemRead.objects.filter(user=curator, item=item).exists()
+    assert page.locator("#watch-stream .watch-item--unread").count() >= 25
+    axe_check(page)
+    page.locator("#watch-read-all button").click()
+    messages_shown(page)
+    assert page.locator("#watch-stream .watch-item--unread").count() == 0
+    assert ItemRead.objects.filter(user=curator).count() == Item.objects.count()
     axe_check(page)
 
 

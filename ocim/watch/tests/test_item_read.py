@@ -82,6 +82,9 @@ def test_opening_an_item_marks_it_read_and_the_stream_says_which_are_unread(
     assert client_claire.get(reverse("watch:item", args=[museum.pk])).status_code == 200
     assert ItemRead.objects.filter(user=claire, item=museum).exists()
     assert not ItemRead.objects.filter(user=paul).exists()
+    # The stream's quick link to the unread items keeps the other filters.
+    html = client_claire.get(STREAM, {"language": "fr"}).content.decode()
+    assert 'id="watch-read-toggle"' in html and "?language=fr&amp;read=unread" in html
     response = client_claire.get(STREAM, {"read": "unread"})
     html = response.content.decode()
     assert museum.title not in html

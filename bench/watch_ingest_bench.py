@@ -18,7 +18,10 @@ Run on its own (``python bench/watch_ingest_bench.py``), never by the test suite
    well-formed XML feeds.
 4. On PostgreSQL, the database alone: the rows the pass stored inserted again, table by table,
    into temporary copies with the same indexes (``_database_ceiling``): a ceiling on the rate
-   of any pipeline that stores these rows in this database, whatever its own speed.
+   of any pipeline that stores these rows in this database, whatever its own speed. And the
+   floor of any design: the compiled steps (the fastest parser, one sanitiser pass, CLD2)
+   plus the database's work, with its WAL, for the same items stored the leanest way known
+   (``_lean_storage_floor``: classification as one GIN-indexed array on the item).
    The same documents again: what a fetch costs when a feed changed nothing but its ETag.
    Then, on PostgreSQL, every item deleted and the whole corpus ingested once more as one
    worker process of the fetcher ingests it: ``--threads`` threads (8, the fetcher's default),

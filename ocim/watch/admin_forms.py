@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -351,6 +352,14 @@ class ItemFilterForm(forms.Form):
             self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
 
+    def saved_query(self) -> str:
+        """The query string of the filters set (valid ones only, in the fields' order, no page):
+        what a saved filter keeps. "" when none is set or one is in error."""
+        if not self.is_bound or not self.is_valid():
+            return ""
+        pairs = [(name, self.data.get(name)) for name in self.fields if self.data.get(name)]
+        return urlencode(pairs)
+
     def filters(self) -> ItemFilters:
         """The valid filters (a field in error is left out)."""
         if not self.is_bound:
@@ -452,3 +461,10 @@ class OpmlExportForm(forms.Form):
         required=False,
         empty_label=_("Every feed"),
     )
+
+
+class SavedFilterForm(forms.Form):
+    """A name for the stream's current filters, kept for oneself or shared."""
+
+    name = forms.CharField(label=_("Name of these filters"), max_length=100, strip=True)
+    shared = forms.BooleanField(label=_("Share them with the other curators"), required=False)

@@ -35,9 +35,15 @@ from ocim.core.selectors import department_list, region_list
 from ocim.inventory.selectors import actor_family_list
 
 from . import selectors, services
-from .admin_forms import HealthFilterForm, ItemFilterForm, OpmlExportForm, OpmlImportForm
+from .admin_forms import (
+    HealthFilterForm,
+    ItemFilterForm,
+    OpmlExportForm,
+    OpmlImportForm,
+    SavedFilterForm,
+)
 from .fetching import fetch_error_message, source_reset, source_retry_now
-from .models import Source, SourceState
+from .models import SavedFilter, Source, SourceState
 from .opml import OpmlFileError, opml_write
 from .selectors import share_304_expression
 
@@ -125,7 +131,61 @@ class ItemStreamView(WatchView):
             # "Mark all as read" stops at the newest item shown now: later ones stay unread.
             read_up_to=selectors.item_newest_id(),
             read_all_query=_query_without(request.GET, "p"),
+            saved_filters=selectors.saved_filters_for(request.user),
+            viewer_id=request.user.pk,
+            saved_query=form.saved_query(),
+            save_form=SavedFilterForm(),
         )
+
+
+class SavedFilterCreateView(WatchView):
+    """POST: keep the stream's filters (its query string) under a name, for oneself or shared;
+    back to the stream with them. Filters in error, none set, or a bad name save nothing and
+    say why."""
+
+    def get(self, request):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request):
+        query = _filter_form(request.GET).saved_query()
+        stream = f"{_url('stream')}?{query}" if query else _url("stream")
+        form = SavedFilterForm(request.POST)
+        if not query:
+            messages.error(
+                request, _("Choose filters without errors first, then save them under a name.")
+            )
+        elif not form.is_valid():
+            error = next(iter(form.errors.values()))[0]
+            messages.error(
+                request,
+                _("These filters were not saved: %(reason)s") % {"reason": error},
+            )
+        else:
+            try:
+                saved = services.saved_filter_create(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    query=query,
+                    shared=form.cleaned_data["shared"],
+                )
+            except services.SavedFilterError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Filters saved as “%(name)s”.") % {"name": saved.name})
+        return HttpResponseRedirect(stream)
+
+
+class SavedFilterDeleteView(WatchView):
+    """POST: delete one of one's own saved filters (others' are a 404 here)."""
+
+    def get(self, request, pk):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
+        services.saved_filter_delete(saved, user=request.user)
+        messages.success(request, _("Saved filter “%(name)s” deleted.") % {"name": saved.name})
+        return HttpResponseRedirect(_next_url(request, _url("stream")))
 
 
 def _filter_form(data) -> ItemFilterForm:

@@ -38,6 +38,7 @@ from .models import (
     ItemConcept,
     ItemRead,
     ItemSighting,
+    SavedFilter,
     Source,
     SourceKind,
     SourceState,
@@ -200,6 +201,16 @@ def item_stream(filters: ItemFilters, *, reader=None) -> QuerySet[Item]:
                 ),
             )
         )
+    )
+
+
+def saved_filters_for(user) -> list[SavedFilter]:
+    """The saved filters ``user`` sees: their own and those the other curators shared, by
+    name (one query, owners included)."""
+    return list(
+        SavedFilter.objects.filter(Q(user=user) | Q(shared=True))
+        .select_related("user")
+        .order_by("name", "pk")
     )
 
 

@@ -24,7 +24,17 @@ from ocim.core.fetch import FetchError, literal_address, parse_url
 from ocim.core.fetch.addresses import HostError, refusal
 
 from .fetching import source_reset
-from .models import Item, ItemRead, ItemSighting, Source, SourceCategory, SourceKind, SourceState
+from .models import (
+    MAX_SAVED_FILTERS,
+    Item,
+    ItemRead,
+    ItemSighting,
+    SavedFilter,
+    Source,
+    SourceCategory,
+    SourceKind,
+    SourceState,
+)
 from .opml import OpmlFeed, opml_read
 from .pipeline.errors import ExtractionRulesError
 from .pipeline.pages import extraction_rules_clean
@@ -405,6 +415,63 @@ def items_read_all(items, *, user, up_to: int, now: dt.datetime | None = None) -
             [user.pk, read_at, *params],
         )
         return max(cursor.rowcount, 0)
+
+
+# --- Saved filters ---------------------------------------------------------------------------
+
+
+class SavedFilterError(ApplicationError):
+    default_code = "saved_filter_invalid"
+
+
+def saved_filter_create(*, user, name: str, query: str, shared: bool) -> SavedFilter:
+    """Keep the stream's filters ``query`` (a query string checked by the stream's form) under
+    ``name`` for ``user``, ``shared`` with the other curators or not. Names are unique per
+    person whatever their case; at most ``MAX_SAVED_FILTERS`` each. Audited
+    (``watch.saved_filter.created``)."""
+    name = " ".join(name.split())
+    with transaction.atomic():
+        # At most MAX_SAVED_FILTERS names: compared in Python, where case folding knows every
+        # alphabet (SQLite's only folds ASCII: "MUSÉUMS" would differ from "Muséums").
+        names = list(
+            SavedFilter.objects.select_for_update().filter(user=user).values_list("name", flat=True)
+        )
+        if name.casefold() in {other.casefold() for other in names}:
+            raise SavedFilterError(
+                _("You already have a saved filter named “%(name)s”: choose another name.")
+                % {"name": name}
+            )
+        if len(names) >= MAX_SAVED_FILTERS:
+            raise SavedFilterError(
+                _("You keep %(count)s saved filters already: delete one first.")
+                % {"count": MAX_SAVED_FILTERS}
+            )
+        try:
+            with transaction.atomic():
+                saved = SavedFilter.objects.create(user=user, name=name, query=query, shared=shared)
+        except IntegrityError as error:  # the same name saved at the same moment
+            raise SavedFilterError(
+                _("You already have a saved filter named “%(name)s”: choose another name.")
+                % {"name": name}
+            ) from error
+        audit_log(
+            action="watch.saved_filter.created",
+            actor=user,
+            obj=saved,
+            data={"query": query, "shared": shared},
+        )
+    return saved
+
+
+def saved_filter_delete(saved: SavedFilter, *, user) -> None:
+    """Delete ``saved``; only its owner may (``SavedFilterError`` otherwise). Audited."""
+    if saved.user_id != user.pk:
+        raise SavedFilterError(_("Only the person who saved this filter can delete it."))
+    with transaction.atomic():
+        audit_log(
+            action="watch.saved_filter.deleted", actor=user, obj=saved, data={"name": saved.name}
+        )
+        saved.delete()
 
 
 # --- OPML import -----------------------------------------------------------------------------

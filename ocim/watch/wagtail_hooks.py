@@ -28,6 +28,8 @@ from .admin_views import (
     ItemStreamView,
     OpmlExportView,
     OpmlImportView,
+    SavedFilterCreateView,
+    SavedFilterDeleteView,
     SourceCreateView,
     SourceDeleteView,
     SourceEditView,
@@ -70,6 +72,8 @@ class ReadingViewSet(_PermissionViewSet):
             path("<int:pk>/mark/", ItemMarkView.as_view(), name="mark"),
             path("<int:pk>/read/", ItemReadView.as_view(), name="read"),
             path("read/", ItemReadAllView.as_view(), name="read_all"),
+            path("saved/", SavedFilterCreateView.as_view(), name="saved_create"),
+            path("saved/<int:pk>/delete/", SavedFilterDeleteView.as_view(), name="saved_delete"),
         ]
 
 

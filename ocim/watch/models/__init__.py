@@ -1,5 +1,6 @@
 from .fetching import FetchLog, FetchOutcome, FullTextFetch
 from .items import ConceptOrigin, Item, ItemConcept, ItemRead, ItemSighting, Story
+from .reading import MAX_SAVED_FILTERS, SavedFilter
 from .rules import ClassificationRule, ConditionField, ConditionOperator, RuleCondition, RuleMatch
 from .search import ItemSearchIndex
 from .sources import (
@@ -16,6 +17,7 @@ from .sources import (
 __all__ = [
     "DEFAULT_INTERVAL_SECONDS",
     "MAX_INTERVAL_SECONDS",
+    "MAX_SAVED_FILTERS",
     "MIN_INTERVAL_SECONDS",
     "ClassificationRule",
     "ConceptOrigin",
@@ -32,6 +34,7 @@ __all__ = [
     "ItemSighting",
     "RuleCondition",
     "RuleMatch",
+    "SavedFilter",
     "Source",
     "SourceCategory",
     "SourceKind",

@@ -1,7 +1,7 @@
 """The watch's back office in a real browser, checked by axe-core (WCAG 2.1 A/AA) on every
-page: a curator searches the stream, opens an item, stars it, marks items read or unread;
-reads the sources' health and asks for a new read; imports an OPML file (a bad one first);
-creates a source, choosing its actor in the chooser."""
+page: a curator searches the stream and saves the search, opens an item, stars it, marks
+items read or unread; reads the sources' health and asks for a new read; imports an OPML
+file (a bad one first); creates a source, choosing its actor in the chooser."""
 
 import datetime as dt
 
@@ -12,7 +12,7 @@ from ocim.core.models import AuditLogEntry
 from ocim.core.tests.browser.test_accounts import _login
 from ocim.inventory.tests.admin_builders import actor, territories
 from ocim.watch.demo import watch_demo_ensure
-from ocim.watch.models import Item, ItemRead, Source, SourceState
+from ocim.watch.models import Item, ItemRead, SavedFilter, Source, SourceState
 from ocim.watch.tests.admin_builders import user_with_role
 
 pytestmark = pytest.mark.browser
@@ -49,6 +49,18 @@ def test_a_curator_searches_the_stream_opens_an_item_and_stars_it(
     page.wait_for_url("**/admin/watch/items/?*q=*")
     titles = page.locator("#watch-stream h3").all_inner_texts()
     assert titles and all("erbier" in title or "erbaria" in title for title in titles)
+    axe_check(page)
+
+    # The search kept under a name, shared, and found again in one click.
+    page.fill("#watch-saved-form input[name='name']", "Herbiers")
+    page.check("#watch-saved-form input[name='shared']")
+    page.locator("#watch-saved-form button[type='submit']").click()
+    messages_shown(page)
+    assert SavedFilter.objects.get(user=curator).query == "q=herbiers+num%C3%A9ris%C3%A9s"
+    page.goto(demo_site.url + "/admin/watch/items/")
+    page.locator("#watch-saved a", has_text="Herbiers").click()
+    page.wait_for_url("**/admin/watch/items/?q=*")
+    assert page.locator("#watch-stream h3").all_inner_texts() == titles
     axe_check(page)
 
     page.locator("#watch-stream h3 a", has_text="L'herbier du Muséum").click()

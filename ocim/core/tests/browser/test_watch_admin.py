@@ -175,3 +175,37 @@ def test_a_curator_creates_a_source_with_its_actor(demo_site, page, axe_check, c
     source = Source.objects.get()
     assert source.actor.name == "Muséum de Dijon"
     axe_check(page)
+
+
+def test_a_curator_reads_the_stream_with_the_keyboard(demo_site, page, axe_check, curator):
+    watch_demo_ensure()
+    page.goto(demo_site.url + "/admin/watch/items/")
+    page.locator("#watch-keys").wait_for()  # shown by the script only: the keys work
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    second = page.locator("#watch-stream .watch-item").nth(1).locator(".watch-item__title a")
+    assert second.evaluate("link => link === document.activeElement")
+    pk = int(second.get_attribute("href").rstrip("/").rsplit("/", 1)[1])
+    page.keyboard.press("k")
+    page.keyboard.press("j")
+    page.keyboard.press("m")  # the current item marked read; back to the stream
+    messages_shown(page)
+    assert ItemRead.objects.filter(user=curator, item_id=pk).exists()
+
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("?")
+    assert page.locator("#watch-keys").evaluate("details => details.open")
+    axe_check(page)
+
+    # Turned off (WCAG 2.1.4), they stay off in this browser, "?" included.
+    page.uncheck("#watch-keys-enabled")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement === document.body")
+    page.reload()
+    page.locator("#watch-keys").wait_for()
+    assert not page.locator("#watch-keys-enabled").is_checked()
+    page.keyboard.press("?")
+    assert not page.locator("#watch-keys").evaluate("details => details.open")

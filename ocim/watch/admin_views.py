@@ -235,6 +235,9 @@ class ItemDetailView(WatchView):
             # Sanitised when stored; sanitised again here, whatever wrote the row.
             content=mark_safe(_IMAGE.sub("", sanitise_html(content))),
             can_mark=request.user.has_perm("watch.change_item"),
+            can_draft_news=item.news_page_id is None
+            and request.user.has_perm("watch.change_item")
+            and services.news_draft_allowed(request.user),
             next_url=request.get_full_path(),
         )
 
@@ -271,6 +274,32 @@ class ItemMarkView(WatchView):
             if changed:
                 messages.success(request, _mark_message(mark, value == "1", item))
         return HttpResponseRedirect(_next_url(request, _url("item", pk)))
+
+
+class ItemNewsDraftView(WatchView):
+    """POST: draft a news page from the item (curators who may also add news pages), then
+    open it in the page editor; a refusal is said on the item's page."""
+
+    permission = "watch.change_item"
+
+    def get(self, request, pk):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, pk):
+        item = selectors.item_get(pk)
+        if item is None:
+            raise Http404
+        try:
+            page = services.item_news_draft(item, user=request.user)
+        except services.NewsDraftError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(_url("item", pk))
+        messages.success(
+            request,
+            _("News draft “%(title)s” created from the watch: finish it, then publish it.")
+            % {"title": page.title},
+        )
+        return HttpResponseRedirect(reverse("wagtailadmin_pages:edit", args=[page.pk]))
 
 
 class ItemReadView(WatchView):

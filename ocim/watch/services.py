@@ -370,6 +370,95 @@ def item_mark(item: Item, *, mark: str, value: bool, user=None) -> bool:
     return bool(changed)
 
 
+# --- News drafted from an item ------------------------------------------------------------------
+
+
+class NewsDraftError(ApplicationError):
+    default_code = "news_draft_refused"
+
+
+def news_index_for_drafts():
+    """The news index new drafts go under: the site's default language's, else the first."""
+    from django.conf import settings
+
+    from ocim.publishing.models import NewsIndexPage
+
+    return (
+        NewsIndexPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+        .order_by("path")
+        .first()
+        or NewsIndexPage.objects.order_by("path").first()
+    )
+
+
+def news_draft_allowed(user, index=None) -> bool:
+    """Whether ``user`` may add a news page under the news index (Wagtail page permission)."""
+    index = index or news_index_for_drafts()
+    return index is not None and index.permissions_for_user(user).can_add_subpage()
+
+
+def item_news_draft(item: Item, *, user):
+    """Draft a news page from ``item`` under the news index, for an editor to finish and
+    publish: its title, the date it was published, its plain-text summary as the lead, and a
+    paragraph crediting its source with a link. Nothing is published. The item is then kept
+    past retention (``published``) and points to the page; one draft per item (a second
+    request says where the first is). Refused (``NewsDraftError``) without a news index or
+    without the permission to add pages there. Audited (``watch.item.news_drafted``)."""
+    from django.utils.html import format_html
+    from wagtail.rich_text import RichText
+
+    from ocim.publishing.models import NewsPage
+
+    index = news_index_for_drafts()
+    if index is None:
+        raise NewsDraftError(_("The site has no news page index to put the draft in."))
+    if not news_draft_allowed(user, index):
+        raise NewsDraftError(
+            _("You may not add news pages: ask an editor to draft this one."), status=403
+        )
+    with transaction.atomic():
+        locked = Item.objects.select_for_update().select_related("source").get(pk=item.pk)
+        if locked.news_page_id is not None:
+            raise NewsDraftError(_("A news page was already drafted from this item."))
+        title = " ".join((locked.title or locked.canonical_url or locked.url or "").split())
+        title = title[:255] or str(_("News from the watch"))
+        base = slugify(title, allow_unicode=False)[:60].strip("-") or "veille"
+        siblings = set(index.get_children().values_list("slug", flat=True))
+        slug, number = base, 1
+        while slug in siblings:
+            number += 1
+            slug = f"{base}-{number}"
+        link = locked.canonical_url or locked.url
+        source = locked.source.title if locked.source_id else ""
+        if link:
+            credit = format_html(
+                '<p>{label} <a href="{url}">{name}</a></p>',
+                label=_("Source:"),
+                url=link,
+                name=source or link,
+            )
+        else:
+            credit = format_html("<p>{label} {name}</p>", label=_("Source:"), name=source)
+        page = NewsPage(
+            title=title,
+            slug=slug,
+            live=False,
+            owner=user,
+            date=timezone.localdate(locked.published_at),
+            lead=locked.summary[:2000],
+            body=[("paragraph", RichText(credit))],
+        )
+        index.add_child(instance=page)
+        # A revision, so that the draft opens in the page editor like any other draft.
+        page.save_revision(user=user)
+        locked.news_page = page
+        locked.published = True
+        locked.save(update_fields=["news_page", "published"])
+        audit_log(action="watch.item.news_drafted", actor=user, obj=locked, data={"page": page.pk})
+    item.news_page, item.published = page, True
+    return page
+
+
 # --- Read marks ------------------------------------------------------------------------------
 
 

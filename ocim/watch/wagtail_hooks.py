@@ -23,6 +23,7 @@ from .admin_forms import RuleConditionForm, RuleForm, SourceCategoryForm, Source
 from .admin_views import (
     ItemDetailView,
     ItemMarkView,
+    ItemNewsDraftView,
     ItemReadAllView,
     ItemReadView,
     ItemStreamView,
@@ -71,6 +72,7 @@ class ReadingViewSet(_PermissionViewSet):
             path("<int:pk>/", ItemDetailView.as_view(), name="item"),
             path("<int:pk>/mark/", ItemMarkView.as_view(), name="mark"),
             path("<int:pk>/read/", ItemReadView.as_view(), name="read"),
+            path("<int:pk>/news/", ItemNewsDraftView.as_view(), name="news"),
             path("read/", ItemReadAllView.as_view(), name="read_all"),
             path("saved/", SavedFilterCreateView.as_view(), name="saved_create"),
             path("saved/<int:pk>/delete/", SavedFilterDeleteView.as_view(), name="saved_delete"),

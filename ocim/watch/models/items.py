@@ -86,10 +86,22 @@ class Item(models.Model):
     story_band6 = models.IntegerField(null=True, blank=True, editable=False)
     story_band7 = models.IntegerField(null=True, blank=True, editable=False)
 
-    # Reasons to keep an item past the retention age.
+    # Reasons to keep an item past the retention age. "Published": taken up by the site, a
+    # news page drafted from it (``news_page``, kept even if that page is deleted later).
     starred = models.BooleanField(_("starred"), default=False)
     curated = models.BooleanField(_("curated"), default=False)
     published = models.BooleanField(_("published"), default=False)
+    # Indexed only where set (below): a few items among hundreds of thousands, and an index
+    # of every item would be paid at each insert.
+    news_page = models.ForeignKey(
+        "publishing.NewsPage",
+        verbose_name=_("news page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
     # Classification links: no foreign-key constraints in the database (docs/adr/0001). The
     # ingest writes about thirty links per item, and their deferred checks at commit were a
@@ -156,6 +168,11 @@ class Item(models.Model):
             models.Index(fields=["story_band7", "id"], name="watch_item_story_band7"),
             # The reading view's order (newest first, id to break ties), read backwards.
             models.Index(fields=["published_at", "id"], name="watch_item_stream"),
+            models.Index(
+                fields=["news_page"],
+                condition=Q(news_page__isnull=False),
+                name="watch_item_news_page",
+            ),
         ]
 
     def __str__(self):

@@ -157,3 +157,20 @@ def test_people_without_the_reading_view_cannot_save(client):
     client.force_login(user_with_role("editor"))
     assert client.post(SAVE + "?language=fr", {"name": "Non"}).status_code == 403
     assert not SavedFilter.objects.exists()
+
+
+def test_a_curators_filters_and_read_marks_leave_with_their_account(claire, paul, items):
+    from ocim.core.personal_data import erase_user, export_user
+    from ocim.watch.models import ItemRead
+    from ocim.watch.services import item_read_set
+
+    SavedFilter.objects.create(user=claire, name="Lyon", query="language=fr", shared=True)
+    SavedFilter.objects.create(user=paul, name="Paul", query="language=en")
+    item_read_set(items["museum"], user=claire, read=True)
+    item_read_set(items["museum"], user=paul, read=True)
+    exported = export_user(claire)
+    assert [row["name"] for row in exported["watch.SavedFilter.user"]] == ["Lyon"]
+    assert [row["item"]["id"] for row in exported["watch.ItemRead.user"]] == [items["museum"].pk]
+    erase_user(claire)
+    assert list(SavedFilter.objects.values_list("name", flat=True)) == ["Paul"]
+    assert list(ItemRead.objects.values_list("user_id", flat=True)) == [paul.pk]

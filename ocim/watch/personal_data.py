@@ -4,7 +4,7 @@ filter too: it names what its owner follows)."""
 
 from ocim.core import personal_data as pd
 
-pd.register("watch.ItemRead", "user", export=("item", "read_at"), erase=pd.ON_DELETE)
+pd.register("watch.ItemRead", "user", export=("item", "read_at"), erase=pd.DELETE)
 pd.register(
     "watch.SavedFilter",
     "user",

@@ -116,6 +116,8 @@ class ItemStreamView(WatchView):
             selectors.item_stream(filters, reader=request.user), STREAM_PAGE_SIZE
         )
         page, page_range = _page(paginator, request.GET.get("p"))
+        items = list(page.object_list)
+        selectors.items_mark_read_state(items, reader=request.user)
         return self.render(
             self.template_name,
             form=form,
@@ -124,7 +126,7 @@ class ItemStreamView(WatchView):
             filters_open=bool(chosen) or bool(form.is_bound and form.errors),
             story=story,
             page_obj=page,
-            items=page.object_list,
+            items=items,
             elided_page_range=page_range,
             can_mark=request.user.has_perm("watch.change_item"),
             next_url=request.get_full_path(),

@@ -169,8 +169,9 @@ def items_filtered(
 
 def item_stream(filters: ItemFilters, *, reader=None) -> QuerySet[Item]:
     """The stream of the reading view: ``items_filtered`` with what a listing shows (first
-    source, story, number of sources, concepts, and ``is_read`` for ``reader``), in a
-    constant number of queries per page (the page, then its concepts)."""
+    source, story, number of sources, concepts), in a constant number of queries per page
+    (the page, then its concepts; ``items_mark_read_state`` then says which the reader has
+    read)."""
     source_count = (
         ItemSighting.objects.filter(item=OuterRef("pk"))
         .order_by()
@@ -178,11 +179,9 @@ def item_stream(filters: ItemFilters, *, reader=None) -> QuerySet[Item]:
         .annotate(count=Count("source_id", distinct=True))
         .values("count")
     )
-    items = items_filtered(filters, reader=reader)
-    if reader is not None:
-        items = items.annotate(is_read=_read_by(reader))
     return (
-        items.select_related("source", "story")
+        items_filtered(filters, reader=reader)
+        .select_related("source", "story")
         .defer(
             "content_html",
             "content_text",
@@ -202,6 +201,21 @@ def item_stream(filters: ItemFilters, *, reader=None) -> QuerySet[Item]:
             )
         )
     )
+
+
+def items_mark_read_state(items, *, reader) -> None:
+    """Set ``is_read`` on each of ``items`` (a page of the stream) for ``reader``: one query
+    through the (reader, item) unique index. Not an annotation of the stream's query: there
+    PostgreSQL hashes every item the reader ever read to answer for thirty (50 ms at 120,000
+    read items), whatever the page."""
+    items = list(items)
+    read = set(
+        ItemRead.objects.filter(
+            user_id=reader.pk, item_id__in=[item.pk for item in items]
+        ).values_list("item_id", flat=True)
+    )
+    for item in items:
+        item.is_read = item.pk in read
 
 
 def saved_filters_for(user) -> list[SavedFilter]:

@@ -191,6 +191,14 @@ def test_a_curator_reads_the_stream_with_the_keyboard(demo_site, page, axe_check
     page.keyboard.press("m")  # the current item marked read; back to the stream
     messages_shown(page)
     assert ItemRead.objects.filter(user=curator, item_id=pk).exists()
+    # The focus is back on that item (once the admin's scripts have loaded): the keyboard goes
+    # on from there.
+    page.wait_for_function("document.activeElement.matches('#watch-stream .watch-item__title a')")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused.rstrip("/").endswith(f"/{pk}")
+    page.keyboard.press("j")
+    third = page.locator("#watch-stream .watch-item").nth(2).locator(".watch-item__title a")
+    assert third.evaluate("link => link === document.activeElement")
 
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.name") == "q"

@@ -13,6 +13,27 @@
 
     var STORAGE_KEY = "ocim.watch.shortcuts";
     var stream = document.getElementById("watch-stream");
+
+    /* Back from marking an item (read, star, curated): its address ends with the item's title
+       id; the focus returns to its link, so that the keyboard goes on from there. */
+    function focusBack() {
+        var target = document.getElementById(window.location.hash.slice(1));
+        var back = target && stream.contains(target) ? target.querySelector("a") : null;
+        if (back && !stream.contains(document.activeElement)) {
+            back.focus({ preventScroll: true });
+        }
+    }
+    if (stream && window.location.hash.indexOf("#item-") === 0) {
+        /* After the admin's own scripts have run: they settle the focus when they load. */
+        if (document.readyState === "complete") {
+            window.setTimeout(focusBack, 0);
+        } else {
+            window.addEventListener("load", function () {
+                window.setTimeout(focusBack, 0);
+            });
+        }
+    }
+
     var help = document.getElementById("watch-keys");
     var toggle = document.getElementById("watch-keys-enabled");
     if (!help || !toggle) {

@@ -254,17 +254,31 @@ def _database_ceiling() -> dict | None:
     by_table: dict[str, tuple[int, float]] = {}
     with transaction.atomic(), connection.cursor() as cursor:
         for model in models:
-            table = model._meta.db_table
-            key = model._meta.pk.column
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE ceiling_rows AS SELECT * FROM {table} ORDER BY {key}"  # noqa: S608 - names from the models
-            )
-            cursor.execute(f"CREATE TEMPORARY TABLE ceiling_copy (LIKE {table} INCLUDING ALL)")
-            began = time.perf_counter()
-            cursor.execute("INSERT INTO ceiling_copy SELECT * FROM ceiling_rows")
-            by_table[table] = (cursor.rowcount, time.perf_counter() - began)
-            cursor.execute("DROP TABLE ceiling_rows, ceiling_copy")
+            by_table[model._meta.db_table] = _copy_timed(cursor, model, logged=False)
         transaction.set_rollback(True)
+    return _totals(by_table)
+
+
+def _copy_timed(cursor, model, *, logged: bool) -> tuple[int, float]:
+    """(rows, seconds) of inserting again every row of ``model``'s table, in key order, in one
+    ``INSERT … SELECT`` into a copy with the same indexes: a temporary copy (no WAL), or an
+    ordinary one (``logged``). The rows are read beforehand, not timed; both copies are
+    dropped (the caller's transaction rolls back)."""
+    table = model._meta.db_table
+    key = model._meta.pk.column
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE copy_rows AS SELECT * FROM {table} ORDER BY {key}"  # noqa: S608 - names from the models
+    )
+    kind = "" if logged else "TEMPORARY "
+    cursor.execute(f"CREATE {kind}TABLE bench_copy (LIKE {table} INCLUDING ALL)")
+    began = time.perf_counter()
+    cursor.execute("INSERT INTO bench_copy SELECT * FROM copy_rows")
+    timed = (cursor.rowcount, time.perf_counter() - began)
+    cursor.execute("DROP TABLE copy_rows, bench_copy")
+    return timed
+
+
+def _totals(by_table: dict[str, tuple[int, float]]) -> dict:
     return {
         "rows": sum(rows for rows, _seconds in by_table.values()),
         "seconds": sum(seconds for _rows, seconds in by_table.values()),
@@ -344,22 +358,9 @@ def _lean_storage_floor() -> dict | None:
             time.perf_counter() - began,
         )
         for model, label in ((ItemSighting, "sightings"), (ItemSearchIndex, "search index")):
-            table = model._meta.db_table
-            key = model._meta.pk.column
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE lean_copy_rows AS SELECT * FROM {table} ORDER BY {key}"  # noqa: S608 - names from the models
-            )
-            cursor.execute(f"CREATE TABLE bench_lean_copy (LIKE {table} INCLUDING ALL)")
-            began = time.perf_counter()
-            cursor.execute("INSERT INTO bench_lean_copy SELECT * FROM lean_copy_rows")
-            by_table[label] = (cursor.rowcount, time.perf_counter() - began)
-            cursor.execute("DROP TABLE lean_copy_rows, bench_lean_copy")
+            by_table[label] = _copy_timed(cursor, model, logged=True)
         transaction.set_rollback(True)
-    return {
-        "rows": sum(rows for rows, _seconds in by_table.values()),
-        "seconds": sum(seconds for _rows, seconds in by_table.values()),
-        "by_table": by_table,
-    }
+    return _totals(by_table)
 
 
 class _StatementCounter:

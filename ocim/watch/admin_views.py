@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -62,7 +62,8 @@ def _url(name: str, *args) -> str:
 
 
 class WatchView(WagtailAdminTemplateMixin, View):
-    """A back-office view of the watch, refused (403) without ``permission``."""
+    """A back-office view of the watch, refused (403) without ``permission``. A view that only
+    defines ``post`` answers 405 to anything else (Django's own ``http_method_not_allowed``)."""
 
     permission = "watch.view_item"
 
@@ -145,9 +146,6 @@ class SavedFilterCreateView(WatchView):
     back to the stream with them. Filters in error, none set, or a bad name save nothing and
     say why."""
 
-    def get(self, request):
-        return HttpResponseNotAllowed(["POST"])
-
     def post(self, request):
         query = _filter_form(request.GET).saved_query()
         stream = f"{_url('stream')}?{query}" if query else _url("stream")
@@ -180,14 +178,18 @@ class SavedFilterCreateView(WatchView):
 class SavedFilterDeleteView(WatchView):
     """POST: delete one of one's own saved filters (others' are a 404 here)."""
 
-    def get(self, request, pk):
-        return HttpResponseNotAllowed(["POST"])
-
     def post(self, request, pk):
         saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
         services.saved_filter_delete(saved, user=request.user)
         messages.success(request, _("Saved filter “%(name)s” deleted.") % {"name": saved.name})
         return HttpResponseRedirect(_next_url(request, _url("stream")))
+
+
+def _item_or_404(pk: int):
+    item = selectors.item_get(pk)
+    if item is None:
+        raise Http404
+    return item
 
 
 def _filter_form(data) -> ItemFilterForm:
@@ -260,13 +262,8 @@ class ItemMarkView(WatchView):
 
     permission = "watch.change_item"
 
-    def get(self, request, pk):
-        return HttpResponseNotAllowed(["POST"])
-
     def post(self, request, pk):
-        item = selectors.item_get(pk)
-        if item is None:
-            raise Http404
+        item = _item_or_404(pk)
         mark = request.POST.get("mark")
         value = request.POST.get("value")
         if mark not in MARKS or value not in ("0", "1"):
@@ -284,13 +281,8 @@ class ItemNewsDraftView(WatchView):
 
     permission = "watch.change_item"
 
-    def get(self, request, pk):
-        return HttpResponseNotAllowed(["POST"])
-
     def post(self, request, pk):
-        item = selectors.item_get(pk)
-        if item is None:
-            raise Http404
+        item = _item_or_404(pk)
         try:
             page = services.item_news_draft(item, user=request.user)
         except services.NewsDraftError as error:
@@ -308,13 +300,8 @@ class ItemReadView(WatchView):
     """POST: mark an item read or unread for the person asking (their own marks: reading the
     items is enough), then go back where they were."""
 
-    def get(self, request, pk):
-        return HttpResponseNotAllowed(["POST"])
-
     def post(self, request, pk):
-        item = selectors.item_get(pk)
-        if item is None:
-            raise Http404
+        item = _item_or_404(pk)
         value = request.POST.get("value")
         if value not in ("0", "1"):
             messages.error(request, _("This action is not known."))
@@ -331,9 +318,6 @@ class ItemReadAllView(WatchView):
     """POST: mark read, for the person asking, every item the stream's filters (the query
     string) select, up to the newest item when the stream was shown (``up_to``). Filters in
     error or a missing bound mark nothing and say so."""
-
-    def get(self, request):
-        return HttpResponseNotAllowed(["POST"])
 
     def post(self, request):
         stream = f"{_url('stream')}?{_query_without(request.GET, 'p')}".rstrip("?")
@@ -488,9 +472,6 @@ class SourceActionView(WatchView):
     permission = "watch.change_source"
     action = None  # the service: (source=…, actor=…) -> Source
     success_message = ""
-
-    def get(self, request, pk):
-        return HttpResponseNotAllowed(["POST"])
 
     def post(self, request, pk):
         source = get_object_or_404(Source, pk=pk)

@@ -454,6 +454,18 @@ class OpmlImportForm(forms.Form):
         return uploaded
 
 
+class SourceDiscoverForm(forms.Form):
+    address = forms.CharField(
+        label=_("Address of the website or of the feed"),
+        max_length=2000,
+        help_text=_(
+            "For example https://www.museum.fr/ — the feeds its page announces are read and "
+            "listed, or the address itself when it is a feed."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "url", "inputmode": "url"}),
+    )
+
+
 class OpmlExportForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"),

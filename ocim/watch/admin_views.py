@@ -17,7 +17,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -26,7 +27,7 @@ from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets.button import MenuItem
+from wagtail.admin.widgets.button import HeaderButton, MenuItem
 
 from ocim.core.errors import ApplicationError
 from ocim.core.models import Concept
@@ -41,9 +42,11 @@ from .admin_forms import (
     OpmlExportForm,
     OpmlImportForm,
     SavedFilterForm,
+    SourceDiscoverForm,
 )
 from .fetching import fetch_error_message, source_reset, source_retry_now
-from .models import SavedFilter, Source, SourceState
+from .fetching.discovery import DiscoveryError
+from .models import SavedFilter, Source, SourceKind, SourceState
 from .opml import OpmlFileError, opml_write
 from .selectors import share_304_expression
 
@@ -532,8 +535,24 @@ class SourceFormViewMixin:
         return hook_response if hook_response is not None else response
 
 
+# What the "find a feed" page may fill in on the form of a new source (``?url=…&title=…``).
+SOURCE_PREFILL = ("url", "title", "site_url", "language", "kind")
+
+
 class SourceCreateView(SourceFormViewMixin, CreateView):
-    pass
+    def get_initial(self):
+        """A new source's form may come filled from a link (the feeds found on a website):
+        only these fields, cut to their length; the form checks them all again on save."""
+        initial = super().get_initial()
+        if self.request.method != "GET":
+            return initial
+        for name in SOURCE_PREFILL:
+            value = " ".join((self.request.GET.get(name) or "").split())
+            if value:
+                initial[name] = value[: Source._meta.get_field(name).max_length]
+        if initial.get("kind") and initial["kind"] not in SourceKind.values:
+            del initial["kind"]
+        return initial
 
 
 class SourceEditView(SourceFormViewMixin, EditView):
@@ -541,6 +560,19 @@ class SourceEditView(SourceFormViewMixin, EditView):
 
 
 class SourceIndexView(IndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("watch.add_source"):
+            buttons.append(
+                HeaderButton(
+                    gettext_lazy("Find a website's feeds"),
+                    url=reverse(f"{SOURCES_NAMESPACE}:discover"),
+                    icon_name="search",
+                )
+            )
+        return buttons
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         buttons += [
@@ -588,6 +620,65 @@ class SourceDeleteView(DeleteView):
             return HttpResponseRedirect(
                 reverse(f"{SOURCES_NAMESPACE}:delete", args=[self.object.pk])
             )
+
+
+class SourceDiscoverView(WatchView):
+    """From a website's address, the feeds it offers, each read and described, with a link
+    that opens a new source's form filled in (``services.source_discover``; nothing written)."""
+
+    permission = "watch.add_source"
+    page_title = gettext_lazy("Find a website's feeds")
+    header_icon = "search"
+    template_name = "watch/admin/source_discover.html"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(f"{SOURCES_NAMESPACE}:index"), "label": _("Sources")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get(self, request):
+        address = " ".join((request.GET.get("address") or "").split())[:2000]
+        return self.render(
+            self.template_name, form=SourceDiscoverForm(initial={"address": address})
+        )
+
+    def post(self, request):
+        form = SourceDiscoverForm(request.POST)
+        if not form.is_valid():
+            return self.render(self.template_name, form=form, status=400)
+        try:
+            found = services.source_discover(form.cleaned_data["address"])
+        except DiscoveryError as error:
+            form.add_error("address", str(error.message))
+            return self.render(self.template_name, form=form, status=400)
+        discovery = found.discovery
+        add_url = reverse(f"{SOURCES_NAMESPACE}:add")
+        page_url = discovery.final_url or discovery.address
+        site_url = (
+            page_url
+            if not any(feed.candidate.found_by == "address" for feed in found.feeds)
+            else ""
+        )
+        feeds = []
+        for feed in found.feeds:
+            prefill = {
+                "url": feed.url,
+                "title": feed.candidate.title or discovery.page_title,
+                "site_url": site_url,
+                "language": feed.language,
+            }
+            feeds.append((feed, f"{add_url}?{urlencode({k: v for k, v in prefill.items() if v})}"))
+        page_prefill = {"kind": SourceKind.PAGE, "url": page_url, "title": discovery.page_title}
+        return self.render(
+            self.template_name,
+            form=form,
+            found=found,
+            discovery=discovery,
+            feeds=feeds,
+            page_add_url=f"{add_url}?{urlencode({k: v for k, v in page_prefill.items() if v})}",
+        )
 
 
 # --- OPML ------------------------------------------------------------------------------------

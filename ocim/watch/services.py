@@ -7,6 +7,7 @@ items are what the sources said (``ocim.watch.pipeline``): nothing here rewrites
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from ocim.core.fetch import FetchError, literal_address, parse_url
 from ocim.core.fetch.addresses import HostError, refusal
 
 from .fetching import source_reset
+from .fetching.discovery import Discovery, FeedCandidate, feeds_discover
 from .models import (
     MAX_SAVED_FILTERS,
     Item,
@@ -347,6 +349,67 @@ def source_delete(source: Source, *, user=None) -> SourceDeletionImpact:
     )
     locked.delete()
     return impact
+
+
+# --- Finding a website's feeds ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiscoveredFeed:
+    """A feed found from a website's address, as the curator chooses it: the candidate read by
+    the fetcher, its address as the watch would store it, and the source that already reads it
+    (None when it is new to the watch)."""
+
+    candidate: FeedCandidate
+    url: str
+    watched: Source | None
+    language: str  # the feed's own language, as a source keeps it ("" when unusable)
+
+
+@dataclass(frozen=True)
+class SourceDiscovery:
+    discovery: Discovery
+    feeds: list[DiscoveredFeed]
+    # A web page source already reading the address given (or where it led).
+    page_watched: Source | None
+
+
+def source_discover(address: str, *, fetch=None) -> SourceDiscovery:
+    """The feeds found from ``address`` (``fetching.discovery.feeds_discover``: the address
+    itself, the feeds its page announces, feed-like links, usual places), each with the source
+    already reading it. Writes nothing. Raises ``DiscoveryError`` (translated message) when the
+    address cannot be read at all."""
+    kwargs = {"fetch": fetch} if fetch is not None else {}
+    discovery = feeds_discover(address, **kwargs)
+    feeds: list[DiscoveredFeed] = []
+    seen: set[str] = set()
+    for candidate in discovery.candidates:
+        try:
+            url = source_url_clean(candidate.url)
+        except SourceError:
+            continue  # an address the watch could not store (too long): not offered
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            language = source_language_clean(candidate.language)
+        except SourceError:
+            language = ""
+        feeds.append(DiscoveredFeed(candidate, url, None, language))
+    pages = set()
+    for value in (discovery.address, discovery.final_url):
+        with contextlib.suppress(SourceError):
+            pages.add(source_url_clean(value))
+    watched = {
+        source.url: source
+        for source in Source.objects.filter(url__in=seen | pages).only("pk", "title", "url", "kind")
+    }
+    feeds = [
+        DiscoveredFeed(feed.candidate, feed.url, watched.get(feed.url), feed.language)
+        for feed in feeds
+    ]
+    page_watched = next((watched[url] for url in pages if url in watched and url not in seen), None)
+    return SourceDiscovery(discovery=discovery, feeds=feeds, page_watched=page_watched)
 
 
 # --- Items -----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from .admin_views import (
     SavedFilterDeleteView,
     SourceCreateView,
     SourceDeleteView,
+    SourceDiscoverView,
     SourceEditView,
     SourceHealthDetailView,
     SourceHealthView,
@@ -193,6 +194,12 @@ class SourceViewSet(ModelViewSet):
         ],
         base_form_class=SourceForm,
     )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("discover/", SourceDiscoverView.as_view(), name="discover"),
+        ]
 
 
 # --- Categories and rules ---------------------------------------------------------------------

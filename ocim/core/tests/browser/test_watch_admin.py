@@ -1,7 +1,8 @@
 """The watch's back office in a real browser, checked by axe-core (WCAG 2.1 A/AA) on every
 page: a curator searches the stream and saves the search, opens an item, stars it, marks
 items read or unread; reads the sources' health and asks for a new read; imports an OPML
-file (a bad one first); creates a source, choosing its actor in the chooser."""
+file (a bad one first); creates a source, choosing its actor in the chooser; finds a museum's
+feed from its website's address and adds it."""
 
 import datetime as dt
 
@@ -10,10 +11,12 @@ from django.utils import timezone
 
 from ocim.core.models import AuditLogEntry
 from ocim.core.tests.browser.test_accounts import _login
+from ocim.core.tests.servers import Reply
 from ocim.inventory.tests.admin_builders import actor, territories
 from ocim.watch.demo import watch_demo_ensure
 from ocim.watch.models import Item, ItemRead, SavedFilter, Source, SourceState
 from ocim.watch.tests.admin_builders import user_with_role
+from ocim.watch.tests.fetching.builders import feed_reply
 
 pytestmark = pytest.mark.browser
 
@@ -175,6 +178,51 @@ def test_a_curator_creates_a_source_with_its_actor(demo_site, page, axe_check, c
     source = Source.objects.get()
     assert source.actor.name == "Muséum de Dijon"
     axe_check(page)
+
+
+def test_a_curator_finds_a_museums_feed_from_its_website_and_adds_it(
+    demo_site, page, axe_check, curator, loopback_server
+):
+    loopback_server.reply(
+        "/",
+        Reply(
+            200,
+            {"Content-Type": "text/html; charset=utf-8"},
+            (
+                "<html lang='fr'><head><title>Muséum de Dijon</title>"
+                "<link rel='alternate' type='application/rss+xml' href='/rss.xml'></head>"
+                "<body></body></html>"
+            ).encode(),
+        ),
+    )
+    loopback_server.reply("/rss.xml", feed_reply([("a", "https://museum.example.org/a")]))
+    page.goto(demo_site.url + "/admin/watch/sources/")
+    page.locator("a", has_text="Find a website's feeds").click()
+    page.wait_for_url("**/admin/watch/sources/discover/")
+    axe_check(page)
+
+    page.fill("#discover-form input[name='address']", "http://192.168.0.1/")
+    page.locator("#discover-form button[type='submit']").click()
+    page.locator("#discover-form .error-message, #discover-form [id$='-errors']").first.wait_for()
+    axe_check(page)
+
+    page.fill("#discover-form input[name='address']", loopback_server.url("/"))
+    page.locator("#discover-form button[type='submit']").click()
+    page.locator("#discover-feeds").wait_for()
+    assert "Actualités du muséum" in page.locator("#discover-feeds").inner_text()
+    axe_check(page)
+
+    page.locator("#discover-feeds a", has_text="Add this source").click()
+    page.wait_for_url("**/admin/watch/sources/new/?*")
+    assert page.input_value("input[name='url']") == loopback_server.url("/rss.xml")
+    assert page.input_value("input[name='title']") == "Actualités du muséum"
+    page.locator("#w-editor-form button[type='submit']").first.click()
+    page.wait_for_url("**/admin/watch/sources/")
+    source = Source.objects.get()
+    assert (source.url, source.site_url) == (
+        loopback_server.url("/rss.xml"),
+        loopback_server.url("/"),
+    )
 
 
 def test_a_curator_reads_the_stream_with_the_keyboard(demo_site, page, axe_check, curator):

@@ -46,8 +46,12 @@ from .admin_forms import (
 )
 from .fetching import fetch_error_message, source_reset, source_retry_now
 from .fetching.discovery import DiscoveryError
+from .fetching.errors import SourceFetchError
+from .fetching.preview import source_preview
 from .models import SavedFilter, Source, SourceKind, SourceState
 from .opml import OpmlFileError, opml_write
+from .pipeline.errors import ExtractionRulesError, FeedParseError
+from .pipeline.pages import extraction_rules_clean
 from .selectors import share_304_expression
 
 URL_NAMESPACE = "watch"
@@ -679,6 +683,62 @@ class SourceDiscoverView(WatchView):
             feeds=feeds,
             page_add_url=f"{add_url}?{urlencode({k: v for k, v in page_prefill.items() if v})}",
         )
+
+
+class SourcePreviewView(WatchView):
+    """POST from a source's form (its script): read the address now with the kind and rules
+    typed, and answer the fragment that shows the entries the watch would get
+    (``fetching.preview.source_preview``). Nothing is saved. Input errors and sources that
+    cannot be read answer the fragment with the message (400 for the input), never a server
+    error."""
+
+    permission = "watch.view_source"
+    template_name = "watch/admin/_source_preview.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not (user.has_perm("watch.add_source") or user.has_perm("watch.change_source")):
+            return self.forbidden()
+        return super().dispatch(request, *args, **kwargs)
+
+    def fragment(self, status=200, **context):
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def post(self, request):
+        data = request.POST
+        kind = data.get("kind") if data.get("kind") in SourceKind.values else SourceKind.FEED
+        try:
+            url = services.source_url_clean(data.get("url") or "")
+        except services.SourceError as error:
+            return self.fragment(400, error=str(error.message))
+        rules = {}
+        if kind == SourceKind.PAGE:
+            rules = {"engine": data.get("rules_engine") or "css"}
+            for name in ("item", "title", "link", "date", "summary"):
+                value = (data.get(f"rules_{name}") or "").strip()
+                if value:
+                    rules[name] = value
+            try:
+                rules = extraction_rules_clean(rules)
+            except ExtractionRulesError as error:
+                reasons = [str(message) for message in (error.extra.get("errors") or {}).values()]
+                return self.fragment(400, error=str(error.message), reasons=reasons)
+        try:
+            language = services.source_language_clean(data.get("language") or "")
+        except services.SourceError:
+            language = ""
+        source_id = None
+        if (data.get("source") or "").isdigit():
+            source_id = (
+                Source.objects.filter(pk=int(data["source"])).values_list("pk", flat=True).first()
+            )
+        try:
+            preview = source_preview(
+                url=url, kind=kind, rules=rules, language=language, source_id=source_id
+            )
+        except (SourceFetchError, FeedParseError) as error:
+            return self.fragment(error=str(error.message), url=url)
+        return self.fragment(preview=preview, kind=kind)
 
 
 # --- OPML ------------------------------------------------------------------------------------

@@ -13,7 +13,14 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 from wagtail.admin.ui.tables import Column, DateColumn, RelatedObjectsColumn, StatusTagColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -38,6 +45,7 @@ from .admin_views import (
     SourceHealthDetailView,
     SourceHealthView,
     SourceIndexView,
+    SourcePreviewView,
     SourceResetView,
     SourceRetryView,
 )
@@ -175,6 +183,7 @@ class SourceViewSet(ModelViewSet):
                     "title, link, date and summary."
                 ),
             ),
+            HelpPanel(template="watch/admin/_source_preview_panel.html", heading=_("Preview")),
             MultiFieldPanel(
                 [
                     FieldPanel("categories"),
@@ -199,6 +208,7 @@ class SourceViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("discover/", SourceDiscoverView.as_view(), name="discover"),
+            path("preview/", SourcePreviewView.as_view(), name="preview"),
         ]
 
 

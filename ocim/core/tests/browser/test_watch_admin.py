@@ -225,6 +225,54 @@ def test_a_curator_finds_a_museums_feed_from_its_website_and_adds_it(
     )
 
 
+def test_a_curator_previews_a_web_pages_entries_before_saving_its_rules(
+    demo_site, page, axe_check, curator, loopback_server
+):
+    loopback_server.reply(
+        "/agenda/",
+        Reply(
+            200,
+            {"Content-Type": "text/html; charset=utf-8"},
+            (
+                "<html><body>"
+                "<article class='actu'><h2><a href='/agenda/nuit'>Nuit des musées</a></h2>"
+                "</article><article class='actu'><h2><a href='/agenda/os'>"
+                "Montage ostéologique</a></h2></article>"
+                "</body></html>"
+            ).encode(),
+        ),
+    )
+    page.goto(demo_site.url + "/admin/watch/sources/new/")
+    page.fill("input[name='title']", "Agenda du muséum")
+    page.fill("input[name='url']", loopback_server.url("/agenda/"))
+    page.select_option("select[name='kind']", "page")
+    page.fill("input[name='rules_item']", "article.li")  # a first try that matches nothing
+    page.fill("input[name='rules_link']", "h2 a")
+    button = page.get_by_role("button", name="Preview the entries")
+    button.click()
+    page.locator("#source-preview-error").wait_for()
+    assert "matched nothing" in page.locator("#source-preview [role='status']").inner_text()
+    axe_check(page)
+
+    page.fill("input[name='rules_item']", "article.actu")
+    button.click()
+    page.locator("#source-preview-entries").wait_for()
+    assert (
+        page.locator("#source-preview-entries tbody tr")
+        .all_inner_texts()[1]
+        .startswith("Montage ostéologique")
+    )
+    assert (
+        "2 entries in the document" in page.locator("#source-preview [role='status']").inner_text()
+    )
+    axe_check(page)
+    # Nothing was saved by the preview; the form, untouched, saves the source.
+    assert not Source.objects.exists()
+    page.locator("#w-editor-form button[type='submit']").first.click()
+    page.wait_for_url("**/admin/watch/sources/")
+    assert Source.objects.get().extraction_rules["item"] == "article.actu"
+
+
 def test_a_curator_reads_the_stream_with_the_keyboard(demo_site, page, axe_check, curator):
     watch_demo_ensure()
     page.goto(demo_site.url + "/admin/watch/items/")

@@ -24,6 +24,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from ocim.core.errors import ApplicationError
+from ocim.core.spreadsheets import csv_bytes, xlsx_bytes
 
 from . import backoffice, exports, services
 from .models import (
@@ -635,11 +636,11 @@ class SessionExportView(SessionBackofficeView):
         stem = slugify(f"{_('registrations')}-{self.session.pk}-{self.session}")[:80]
         if fmt == "csv":
             response = HttpResponse(
-                exports.csv_bytes(headers, rows), content_type="text/csv; charset=utf-8"
+                csv_bytes(headers, rows), content_type="text/csv; charset=utf-8"
             )
         else:
             response = HttpResponse(
-                exports.xlsx_bytes(headers, rows, title=str(_("Registrations"))),
+                xlsx_bytes(headers, rows, title=str(_("Registrations"))),
                 content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             )
         response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'

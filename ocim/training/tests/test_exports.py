@@ -10,12 +10,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from ocim.training.exports import (
-    REGISTRATION_COLUMNS,
-    csv_bytes,
-    spreadsheet_safe,
-    xlsx_bytes,
-)
+from ocim.core.spreadsheets import csv_bytes, spreadsheet_safe, xlsx_bytes
+from ocim.training.exports import REGISTRATION_COLUMNS
 
 from . import test_backoffice_fixtures as fx
 from .test_backoffice_fixtures import register, url

@@ -33,6 +33,7 @@ from ocim.core.errors import ApplicationError
 from ocim.core.models import Concept
 from ocim.core.sanitiser import sanitise_html
 from ocim.core.selectors import department_list, region_list
+from ocim.core.spreadsheets import csv_bytes, xlsx_bytes
 from ocim.inventory.selectors import actor_family_list
 
 from . import selectors, services
@@ -44,6 +45,7 @@ from .admin_forms import (
     SavedFilterForm,
     SourceDiscoverForm,
 )
+from .exports import ExportTooLarge, items_export_table
 from .fetching import fetch_error_message, source_reset, source_retry_now
 from .fetching.discovery import DiscoveryError
 from .fetching.errors import SourceFetchError
@@ -141,11 +143,46 @@ class ItemStreamView(WatchView):
             # "Mark all as read" stops at the newest item shown now: later ones stay unread.
             read_up_to=selectors.item_newest_id(),
             read_all_query=_query_without(request.GET, "p"),
+            export_query=_query_without(request.GET, "p", "format"),
             saved_filters=selectors.saved_filters_for(request.user),
             viewer_id=request.user.pk,
             saved_query=form.saved_query(),
             save_form=SavedFilterForm(),
         )
+
+
+class ItemExportView(WatchView):
+    """GET: the items of the stream's filters as a spreadsheet (``?format=csv`` or ``xlsx``;
+    ``exports.items_export_table``). Filters in error, an unknown format or too many items
+    send the curator back to the stream with the reason; nothing is cut silently."""
+
+    def get(self, request):
+        form = _filter_form(request.GET)
+        back = f"{_url('stream')}?{_query_without(request.GET, 'p', 'format')}"
+        file_format = request.GET.get("format")
+        if file_format not in ("csv", "xlsx"):
+            messages.error(request, _("Choose the file's format: CSV or Excel."))
+            return HttpResponseRedirect(back)
+        if form.is_bound and not form.is_valid():
+            messages.error(request, _("Correct the filters first: nothing was exported."))
+            return HttpResponseRedirect(back)
+        try:
+            headers, rows, _count = items_export_table(form.filters(), reader=request.user)
+        except ExportTooLarge as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(back)
+        name = f"veille-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
+        if file_format == "csv":
+            response = HttpResponse(
+                csv_bytes(headers, rows), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            response = HttpResponse(
+                xlsx_bytes(headers, rows, title=str(_("Watch"))),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class SavedFilterCreateView(WatchView):

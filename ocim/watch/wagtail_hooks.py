@@ -29,6 +29,7 @@ from .admin_choosers import actor_chooser_viewset
 from .admin_forms import RuleConditionForm, RuleForm, SourceCategoryForm, SourceForm
 from .admin_views import (
     ItemDetailView,
+    ItemExportView,
     ItemMarkView,
     ItemNewsDraftView,
     ItemReadAllView,
@@ -83,6 +84,7 @@ class ReadingViewSet(_PermissionViewSet):
             path("<int:pk>/read/", ItemReadView.as_view(), name="read"),
             path("<int:pk>/news/", ItemNewsDraftView.as_view(), name="news"),
             path("read/", ItemReadAllView.as_view(), name="read_all"),
+            path("export/", ItemExportView.as_view(), name="export"),
             path("saved/", SavedFilterCreateView.as_view(), name="saved_create"),
             path("saved/<int:pk>/delete/", SavedFilterDeleteView.as_view(), name="saved_delete"),
         ]

@@ -123,9 +123,16 @@ def curator_client(client):
     return client
 
 
-def test_the_form_shows_the_preview_button(curator_client):
+def test_the_forms_show_the_preview_and_the_health_record_leads_to_it(curator_client):
     page = curator_client.get(reverse("watch_sources:add")).content.decode()
     assert 'id="source-preview"' in page and "source-preview.js" in page
+    assert 'data-source=""' in page
+    source = make_source("https://m.example/flux.xml")
+    page = curator_client.get(reverse("watch_sources:edit", args=[source.pk])).content.decode()
+    assert f'data-source="{source.pk}"' in page
+    health = curator_client.get(reverse("watch_health:source", args=[source.pk]))
+    edit_preview = reverse("watch_sources:edit", args=[source.pk]) + "#source-preview"
+    assert edit_preview in health.content.decode()
 
 
 def test_the_view_answers_the_entries_of_the_form_fields(curator_client, loopback_server):

@@ -17,6 +17,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from .models import (
     ConditionOperator,
+    RuleAction,
     Source,
     SourceCategory,
     SourceKind,
@@ -241,14 +242,25 @@ class RuleConditionForm(WagtailAdminModelForm):
 
 
 class RuleForm(WagtailAdminModelForm):
-    """A rule must attach something; its conditions are checked by ``RuleConditionForm`` and
-    their number by the inline panel (at least one)."""
+    """A rule that classifies must attach something, a rule that leaves entries out attaches
+    nothing; its conditions are checked by ``RuleConditionForm`` and their number by the
+    inline panel (at least one)."""
 
     def clean(self):
         cleaned = super().clean()
-        if not any(
+        attaches = any(
             cleaned.get(name) for name in ("concepts", "families", "regions", "departments")
-        ):
+        )
+        if cleaned.get("action") == RuleAction.EXCLUDE:
+            if attaches:
+                raise forms.ValidationError(
+                    _(
+                        "A rule that leaves entries out attaches nothing: remove its concepts, "
+                        "families and territories, or make it a rule that attaches them."
+                    )
+                )
+            return cleaned
+        if not attaches:
             raise forms.ValidationError(
                 _(
                     "A rule must attach something: choose at least one concept, actor family, "

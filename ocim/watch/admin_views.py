@@ -771,7 +771,12 @@ class SourcePreviewView(WatchView):
             )
         try:
             preview = source_preview(
-                url=url, kind=kind, rules=rules, language=language, source_id=source_id
+                url=url,
+                kind=kind,
+                rules=rules,
+                language=language,
+                source_id=source_id,
+                source_title=" ".join((data.get("title") or "").split())[:300],
             )
         except (SourceFetchError, FeedParseError) as error:
             return self.fragment(error=str(error.message), url=url)

@@ -261,8 +261,9 @@ class ClassificationRuleViewSet(ModelViewSet):
             primary=lambda rule: rule.active,
         ),
         Column("match", label=_("Match"), accessor="get_match_display"),
+        Column("action", label=_("What it does"), accessor="get_action_display"),
     ]
-    list_filter = ["active"]
+    list_filter = ["active", "action"]
     search_fields = ["name"]
     search_backend_name = None
     ordering = ["name"]
@@ -270,6 +271,7 @@ class ClassificationRuleViewSet(ModelViewSet):
         [
             FieldPanel("name"),
             FieldRowPanel([FieldPanel("active"), FieldPanel("match")]),
+            FieldPanel("action", widget=forms.RadioSelect),
             ConditionPanel(
                 "conditions",
                 heading=_("Conditions"),
@@ -294,6 +296,7 @@ class ClassificationRuleViewSet(ModelViewSet):
                     FieldPanel("departments"),
                 ],
                 heading=_("What the rule attaches to the items it matches"),
+                help_text=_("Nothing, for a rule that leaves entries out."),
             ),
         ],
         base_form_class=RuleForm,

@@ -5,7 +5,8 @@ of a web page's extraction rules, before saving them (or of a source that fails)
 headers: the whole document), parses it as the source's kind says (a feed, or a page with its
 rules), and runs the first entries through the pipeline's own identification and
 normalisation: the titles, links, dates, languages and summaries shown are the ones the items
-would get, with the problems each entry would record. Entries the watch already holds are
+would get, with the problems each entry would record, and the classifier says which concepts
+each would get, or which rule would leave it out. Entries the watch already holds are
 marked (read from this source before, or from another source). It also reads the site's
 robots.txt, to warn when the fetcher would not be allowed to read the address.
 
@@ -24,7 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ocim.core.fetch import FetchError, parse_url, safe_fetch
-from ocim.watch.models import Item, ItemSighting, SourceKind
+from ocim.core.models import Concept
+from ocim.watch.models import ClassificationRule, Item, ItemSighting, SourceKind
+from ocim.watch.pipeline.classify import ItemText, classifier_current
 from ocim.watch.pipeline.normalise import EntryProblem, entry_identify, entry_normalise
 from ocim.watch.pipeline.pages import page_parse
 from ocim.watch.pipeline.parsing import feed_parse
@@ -53,6 +56,9 @@ class PreviewEntry:
     # "source": read from this source before; "watch": in the watch from another source;
     # "": new to the watch.
     known: str = ""
+    # The rule that would leave it out (its name), or what classification would attach.
+    excluded_by: str = ""
+    concepts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -69,6 +75,7 @@ class SourcePreview:
     # None when robots.txt could not be read (the fetcher would wait for it).
     robots_allowed: bool | None = None
     new_entries: int = 0
+    excluded: int = 0
 
 
 # What the decoder had to repair in a document, in words for the curator.
@@ -117,6 +124,35 @@ def _known(identities, source_id: int | None) -> dict[int, str]:
     return known
 
 
+def _classified(entries, *, source_text: str) -> list[tuple[str, list[str]]]:
+    """For each normalised entry, the name of the rule that would leave it out ("" if none)
+    and the labels of the concepts classification would attach (rules and thesaurus; the
+    source's own concepts are not known yet for a new source, and not shown)."""
+    classifier = classifier_current()
+    results = []
+    for entry in entries:
+        text = ItemText(
+            title=entry.title,
+            summary=entry.summary,
+            content=entry.content_text,
+            url=entry.identity.url,
+            author=entry.author,
+            source=source_text,
+        )
+        results.append(classifier.classify(text))
+    rule_ids = {result.excluded_by for result in results if result.excluded_by}
+    rule_names = dict(ClassificationRule.objects.filter(pk__in=rule_ids).values_list("pk", "name"))
+    concept_ids = {pk for result in results for pk in result.concepts}
+    labels = {concept.pk: concept.label for concept in Concept.objects.filter(pk__in=concept_ids)}
+    return [
+        (
+            rule_names.get(result.excluded_by, "") if result.excluded_by else "",
+            sorted(labels[pk] for pk in result.concepts if pk in labels),
+        )
+        for result in results
+    ]
+
+
 def source_preview(
     *,
     url: str,
@@ -124,6 +160,7 @@ def source_preview(
     rules: dict | None = None,
     language: str = "",
     source_id: int | None = None,
+    source_title: str = "",
     fetch=safe_fetch,
 ) -> SourcePreview:
     """Read ``url`` now as a source of ``kind`` (with ``rules`` for a web page) and describe
@@ -169,7 +206,7 @@ def source_preview(
         else:
             identities.append(identity)
     known = _known(identities, source_id)
-    entries = []
+    normalised = []
     for identity in identities:
         entry_problems: list[EntryProblem] = []
         entry = entry_normalise(
@@ -180,6 +217,15 @@ def source_preview(
             language_hint=parsed.language,
             problems=entry_problems,
         )
+        normalised.append((identity, entry, entry_problems))
+    classified = _classified(
+        [entry for _identity, entry, _problems in normalised],
+        source_text=f"{source_title} {url}",
+    )
+    entries = []
+    for (identity, entry, entry_problems), (excluded_by, concepts) in zip(
+        normalised, classified, strict=True
+    ):
         entries.append(
             PreviewEntry(
                 title=entry.title,
@@ -195,6 +241,8 @@ def source_preview(
                     if problem.index == identity.index
                 ],
                 known=known.get(identity.index, ""),
+                excluded_by=excluded_by,
+                concepts=concepts,
             )
         )
     return SourcePreview(
@@ -208,5 +256,6 @@ def source_preview(
         skipped=skipped,
         repairs=[str(REPAIRS.get(code, code)) for code in dict.fromkeys(parsed.repairs)],
         robots_allowed=_robots_allowed(httpx.URL(final_url), fetch),
-        new_entries=sum(1 for entry in entries if not entry.known),
+        new_entries=sum(1 for entry in entries if not entry.known and not entry.excluded_by),
+        excluded=sum(1 for entry in entries if entry.excluded_by),
     )

@@ -1,7 +1,14 @@
 from .fetching import FetchLog, FetchOutcome, FullTextFetch
 from .items import ConceptOrigin, Item, ItemConcept, ItemRead, ItemSighting, Story
 from .reading import MAX_SAVED_FILTERS, SavedFilter
-from .rules import ClassificationRule, ConditionField, ConditionOperator, RuleCondition, RuleMatch
+from .rules import (
+    ClassificationRule,
+    ConditionField,
+    ConditionOperator,
+    RuleAction,
+    RuleCondition,
+    RuleMatch,
+)
 from .search import ItemSearchIndex
 from .sources import (
     DEFAULT_INTERVAL_SECONDS,
@@ -32,6 +39,7 @@ __all__ = [
     "ItemRead",
     "ItemSearchIndex",
     "ItemSighting",
+    "RuleAction",
     "RuleCondition",
     "RuleMatch",
     "SavedFilter",

@@ -1,6 +1,7 @@
 """Classification rules: conditions on an item's text and origin that attach concepts, actor
-families and territories to it. Curators edit them in the admin (a rule and its conditions on one
-form); the classifier applies every active rule to every new item."""
+families and territories to it, or that leave the entry out of the watch (noise: job offers,
+a site's agenda…). Curators edit them in the admin (a rule and its conditions on one form); the
+classifier applies every active rule to every new item."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +16,25 @@ class RuleMatch(models.TextChoices):
     ANY = "any", _("Any condition")
 
 
+class RuleAction(models.TextChoices):
+    CLASSIFY = "classify", _("Attach concepts, families or territories")
+    EXCLUDE = "exclude", _("Leave the entry out (not stored)")
+
+
 class ClassificationRule(BaseModel, ClusterableModel):
     name = models.CharField(_("name"), max_length=200)
     active = models.BooleanField(_("active"), default=True)
     match = models.CharField(_("match"), max_length=3, choices=RuleMatch, default=RuleMatch.ALL)
+    action = models.CharField(
+        _("what the rule does"),
+        max_length=8,
+        choices=RuleAction,
+        default=RuleAction.CLASSIFY,
+        help_text=_(
+            "An entry left out is not stored: it is read again, and left out again, at each "
+            "fetch. Items already stored stay."
+        ),
+    )
     concepts = ParentalManyToManyField(
         "core.Concept", verbose_name=_("concepts to attach"), blank=True, related_name="+"
     )

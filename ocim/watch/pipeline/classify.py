@@ -5,7 +5,9 @@ What attaches what:
 - **classification rules** (active ones): conditions on the title, summary, content, link,
   author or source (contains, accent- and case-insensitive; or a regular expression,
   case-insensitive), all or any of them, each possibly negated; a matching rule attaches its
-  concepts (origin "rule"), families, regions and departments;
+  concepts (origin "rule"), families, regions and departments — or, for a rule that leaves
+  entries out, makes the classification say so (``Classification.excluded_by``): the pipeline
+  then stores nothing of the entry;
 - **thesaurus labels**: the French and English labels and synonyms of every concept, matched
   as whole words, accent- and case-insensitive, singular or plural ("musées" finds "Musée");
   labels written in capitals (acronyms: CCSTI, IA) only with their capitals;
@@ -43,7 +45,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ClassificationRule, ConceptOrigin, ConditionField, ConditionOperator
+from ..models import (
+    ClassificationRule,
+    ConceptOrigin,
+    ConditionField,
+    ConditionOperator,
+    RuleAction,
+)
 from .errors import ClassificationRuleError
 from .text import fold, fold_keep_case
 
@@ -347,6 +355,8 @@ class _Rule:
     pk: int
     match_all: bool
     conditions: list[_Condition]
+    # A rule that leaves the entry out (``RuleAction.EXCLUDE``): it attaches nothing.
+    exclude: bool
     concepts: list[int]
     families: list[int]
     regions: list[str]
@@ -433,6 +443,7 @@ def _rules_load() -> list[_Rule]:
                 pk=rule.pk,
                 match_all=rule.match != "any",
                 conditions=conditions,
+                exclude=rule.action == RuleAction.EXCLUDE,
                 concepts=[concept.pk for concept in rule.concepts.all()],
                 families=[family.pk for family in rule.families.all()],
                 regions=[region.pk for region in rule.regions.all()],
@@ -464,6 +475,8 @@ class Classification:
     regions: set[str] = field(default_factory=set)
     departments: set[str] = field(default_factory=set)
     actors: set[int] = field(default_factory=set)
+    # The rule that leaves the entry out, if one matched: nothing else is worked out then.
+    excluded_by: int | None = None
 
     def concept_add(self, concept_id: int, origin: str, rule_id: int | None = None) -> None:
         # The first reason wins: a rule (the most specific), then a label, then the source.
@@ -478,6 +491,8 @@ class Classifier:
         from ocim.inventory.selectors import actor_family_terms, actor_names_for_matching
 
         self.rules = _rules_load()
+        # Rules that leave entries out are tried first: a left-out entry needs nothing else.
+        self.exclusions = [rule for rule in self.rules if rule.exclude]
         self.regex_sets = _RegexSets(self.rules)
         # One matcher for every name read without capitals (concepts, family terms, actors),
         # one for acronyms: values are (kind, id).
@@ -542,7 +557,12 @@ class Classifier:
         result = Classification()
         if self.rules:
             regex_matches = self.regex_sets.matches(text)
+            for rule in self.exclusions:
+                if rule.matches(text, regex_matches):
+                    return Classification(excluded_by=rule.pk)
             for rule in self.rules:
+                if rule.exclude:
+                    continue
                 if rule.matches(text, regex_matches):
                     for concept_id in rule.concepts:
                         result.concept_add(concept_id, _RULE, rule.pk)

@@ -11,7 +11,8 @@ Steps, each paid only by the entries that need it:
 3. look up, in one query each, the GUIDs already seen in this source (duplicates, skipped) and
    the canonical links already stored by any source (a new sighting of that item);
 4. normalise only the entries left (sanitised HTML, plain text, UTC date, language), group
-   near-duplicates into stories (``stories``) and classify them (``classify``);
+   near-duplicates into stories (``stories``) and classify them (``classify``); an entry a
+   rule leaves out stops here, nothing of it stored;
 5. store items, sightings, classification links and the new items' rows of the staff's
    search index (``search.index_rows_new``, from the text in memory): one statement on
    PostgreSQL (``bulk.rows_write``), one bulk INSERT per table elsewhere.
@@ -80,6 +81,7 @@ class IngestReport:
     another source, or the same link under another identifier). ``duplicates``: entries
     already seen in this source (or repeated within the document), skipped. ``too_old``:
     entries published before the retention age (``OCIM_WATCH_RETENTION_DAYS``), skipped.
+    ``excluded``: new entries a classification rule leaves out, not stored.
     ``problems``: per-entry problems (skipped entries, ignored links, unreadable dates…).
     ``repairs``: what the document itself needed (charset guessed, control characters or a
     document type declaration removed). ``new_item_ids``: ids of the items created (the
@@ -93,6 +95,7 @@ class IngestReport:
     new_sightings: int = 0
     duplicates: int = 0
     too_old: int = 0
+    excluded: int = 0
     stories_joined: int = 0
     feed_title: str = ""
     problems: list[EntryProblem] = field(default_factory=list)
@@ -361,8 +364,27 @@ class _Storage:
             if identity.url_hash:
                 new_by_url[identity.url_hash] = entry
 
-        items = [self._item(entry) for entry in new_entries]
         classifications = self._classify(new_entries)
+        excluded = {
+            id(entry)
+            for entry, result in zip(new_entries, classifications, strict=True)
+            if result is not None and result.excluded_by is not None
+        }
+        if excluded:
+            # Left out by a rule: nothing of the entry is stored, nor of its repeats.
+            kept = [
+                (entry, result)
+                for entry, result in zip(new_entries, classifications, strict=True)
+                if id(entry) not in excluded
+            ]
+            new_entries = [entry for entry, _result in kept]
+            classifications = [result for _entry, result in kept]
+            repeats = len(pending)
+            pending = [
+                (identity, entry) for identity, entry in pending if id(entry) not in excluded
+            ]
+            new_sightings -= repeats - len(pending)
+        items = [self._item(entry) for entry in new_entries]
         stories = stories_assign(items, source_id=source.pk, now=self.fetched_at)
         tables = []
         if items:
@@ -391,6 +413,7 @@ class _Storage:
         self.report.duplicates += len(known)
         self.report.new_sightings = new_sightings
         self.report.new_items = len(items)
+        self.report.excluded = len(excluded)
         self.report.stories_joined = sum(1 for item in items if item.story_id is not None)
         self.report.new_item_ids = [item.pk for item in items]
 

@@ -27,6 +27,7 @@ def rule_data(conditions, **overrides):
             "name": "Expositions en Auvergne-Rhône-Alpes",
             "active": "on",
             "match": "all",
+            "action": "classify",
             "concepts": [str(concept().pk)],
             "families": [],
             "regions": [],
@@ -72,6 +73,26 @@ def test_a_regular_expression_the_classifier_cannot_run_is_refused(curator_clien
     errors = response.context["form"].formsets["conditions"].forms[0].errors
     assert "value" in errors
     assert not ClassificationRule.objects.exists()
+
+
+def test_a_rule_that_leaves_entries_out_attaches_nothing(curator_client):
+    response = curator_client.post(
+        ADD, rule_data([condition("offre d'emploi")], action="exclude", concepts=[])
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert ClassificationRule.objects.get().action == "exclude"
+    response = curator_client.post(
+        ADD, rule_data([condition("recrutement")], name="Recrutements", action="exclude")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert ClassificationRule.objects.count() == 1
+    response = curator_client.post(
+        ADD, rule_data([condition("stage")], name="Stages", action="tout effacer", concepts=[])
+    )
+    assert response.status_code == 200
+    assert "action" in response.context["form"].errors
+    assert ClassificationRule.objects.count() == 1
 
 
 def test_plain_text_is_not_read_as_a_regular_expression(curator_client):

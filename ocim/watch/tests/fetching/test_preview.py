@@ -10,12 +10,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocim.core.models import Concept
 from ocim.core.tests.servers import Reply
 from ocim.watch.fetching import preview as preview_module
 from ocim.watch.fetching import source_fetch
 from ocim.watch.fetching.errors import SourceFetchError
 from ocim.watch.fetching.preview import source_preview
-from ocim.watch.models import FetchLog, Host, Item, Source, SourceKind
+from ocim.watch.models import (
+    ClassificationRule,
+    FetchLog,
+    Host,
+    Item,
+    RuleAction,
+    RuleCondition,
+    Source,
+    SourceKind,
+)
 
 from ..admin_builders import user_with_role
 from .builders import feed_reply, make_source
@@ -77,6 +87,22 @@ def test_entries_the_watch_holds_are_marked(loopback_server):
     relayed = source_preview(url=other.url, kind=SourceKind.FEED, source_id=other.pk)
     assert [e.known for e in relayed.entries] == ["watch"]
     assert Item.objects.count() == 3
+
+
+def test_the_preview_says_what_classification_would_attach_or_leave_out(
+    loopback_server, django_capture_on_commit_callbacks
+):
+    Concept.objects.create(slug="t-musee", label_fr="Musée", label_en="Museum")
+    with django_capture_on_commit_callbacks(execute=True):
+        rule = ClassificationRule.objects.create(name="Ateliers", action=RuleAction.EXCLUDE)
+        RuleCondition.objects.create(rule=rule, field="title", operator="contains", value="atelier")
+        rule.save()
+    loopback_server.reply("/agenda/", agenda_page())
+    preview = source_preview(url=loopback_server.url("/agenda/"), kind=SourceKind.PAGE, rules=RULES)
+    night, workshop = preview.entries
+    assert (night.excluded_by, workshop.excluded_by) == ("", "Ateliers")
+    assert (preview.new_entries, preview.excluded) == (1, 1)
+    assert (night.concepts, workshop.concepts) == (["Musée"], [])
 
 
 def test_only_the_first_entries_are_normalised(loopback_server, monkeypatch):

@@ -134,8 +134,8 @@ def test_family_terms_attach_families():
     assert ActorFamily.objects.get(slug="centres-sciences").pk in result.families
 
 
-def _rule(name, *conditions, match="all", concepts=(), regions=(), active=True):
-    rule = ClassificationRule(name=name, match=match, active=active)
+def _rule(name, *conditions, match="all", concepts=(), regions=(), active=True, action="classify"):
+    rule = ClassificationRule(name=name, match=match, active=active, action=action)
     rule.save()
     for field, operator, value, negate in conditions:
         RuleCondition.objects.create(
@@ -243,6 +243,53 @@ def test_ingest_stores_every_link_with_its_origin(
     assert set(item.regions.values_list("code", flat=True)) == {"53", "84"}
     assert set(item.departments.values_list("code", flat=True)) == {"73"}
     assert ActorFamily.objects.get(slug="musees") in item.families.all()
+
+
+def test_a_rule_that_leaves_entries_out_stores_nothing_of_them(
+    concepts, django_capture_on_commit_callbacks
+):
+    source = source_make()
+    with django_capture_on_commit_callbacks(execute=True):
+        rule = _rule(
+            "Offres d'emploi",
+            ("title", "regex", r"\b(recrute|offre d'emploi)\b", False),
+            action="exclude",
+        )
+        _rule("Musées", ("title", "contains", "musee", False), concepts=[concepts["museum"]])
+    assert classify(title="Le musée recrute un médiateur").excluded_by == rule.pk
+    assert classify(title="Le musée rouvre").excluded_by is None
+
+    def ingest(*entries):
+        return source_document_ingest(
+            source=source,
+            body=rss(list(entries)),
+            content_type="application/rss+xml",
+            encoding=None,
+            final_url=source.url,
+            fetched_at=FETCHED_AT,
+        )
+
+    report = ingest(
+        rss_item(1, title="Le musée rouvre ses réserves"),
+        rss_item(2, title="Le musée recrute un médiateur scientifique"),
+        rss_item(3, title="Offre d'emploi : régisseur des collections"),
+    )
+    assert (report.new_items, report.excluded) == (1, 2)
+    assert list(Item.objects.values_list("title", flat=True)) == ["Le musée rouvre ses réserves"]
+    assert ItemConcept.objects.count() == 1  # the kept item's only
+    # Read again, the left-out entries are left out again; nothing else changes.
+    report = ingest(
+        rss_item(1, title="Le musée rouvre ses réserves"),
+        rss_item(2, title="Le musée recrute un médiateur scientifique"),
+    )
+    assert (report.new_items, report.duplicates, report.excluded) == (0, 1, 1)
+    assert Item.objects.count() == 1
+    # The rule made inactive: the entry is stored at the next read.
+    with django_capture_on_commit_callbacks(execute=True):
+        rule.active = False
+        rule.save()
+    report = ingest(rss_item(2, title="Le musée recrute un médiateur scientifique"))
+    assert (report.new_items, report.excluded) == (1, 0)
 
 
 def test_the_classifier_is_rebuilt_when_rules_change(concepts, django_capture_on_commit_callbacks):

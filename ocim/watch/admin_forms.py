@@ -28,7 +28,12 @@ from .pipeline.classify import classification_regex_clean
 from .pipeline.errors import ClassificationRuleError, ExtractionRulesError
 from .pipeline.pages import extraction_rules_clean
 from .selectors import HEALTH_SORTS, HealthFilters, HealthProblem, ItemFilters, Kept, ReadState
-from .services import SourceError, source_language_clean, source_url_clean
+from .services import (
+    SourceError,
+    source_full_text_selector_clean,
+    source_language_clean,
+    source_url_clean,
+)
 
 MAX_QUERY_LENGTH = 200
 # The languages offered by the stream's filter (items in others are found by the search).
@@ -118,6 +123,7 @@ class SourceForm(WagtailAdminModelForm):
             "state",
             "state_reason",
             "fetch_full_text",
+            "full_text_selector",
         ]
         widgets = {
             "categories": forms.CheckboxSelectMultiple,
@@ -163,6 +169,12 @@ class SourceForm(WagtailAdminModelForm):
     def _url(self, name: str) -> str:
         try:
             return source_url_clean(self.cleaned_data.get(name) or "", field_name=name)
+        except SourceError as error:
+            raise forms.ValidationError(str(error.message)) from error
+
+    def clean_full_text_selector(self):
+        try:
+            return source_full_text_selector_clean(self.cleaned_data.get("full_text_selector"))
         except SourceError as error:
             raise forms.ValidationError(str(error.message)) from error
 

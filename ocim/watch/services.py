@@ -39,6 +39,7 @@ from .models import (
 )
 from .opml import OpmlFeed, opml_read
 from .pipeline.errors import ExtractionRulesError
+from .pipeline.full_text import FullTextSelectorError, main_text_selector_compile
 from .pipeline.pages import extraction_rules_clean
 
 URL_MAX_LENGTH = Source._meta.get_field("url").max_length
@@ -58,6 +59,7 @@ EDITABLE_FIELDS = (
     "actor_id",
     "language",
     "fetch_full_text",
+    "full_text_selector",
     "extraction_rules",
     "state",
     "state_reason",
@@ -143,6 +145,19 @@ def source_extraction_rules_clean(kind: str, rules) -> dict:
         ) from error
 
 
+def source_full_text_selector_clean(value: str) -> str:
+    """The CSS selector of a source's main text on its linked pages ("" for none): it must
+    compile (``pipeline.full_text.main_text_selector_compile``)."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        main_text_selector_compile(value)
+    except FullTextSelectorError as error:
+        raise SourceError(error.message, field="full_text_selector") from error
+    return value
+
+
 def _source_clean(source: Source) -> None:
     source.title = " ".join((source.title or "").split())[:TITLE_MAX_LENGTH]
     if not source.title:
@@ -152,6 +167,7 @@ def _source_clean(source: Source) -> None:
         source.site_url = source_url_clean(source.site_url, field_name="site_url")
     source.language = source_language_clean(source.language)
     source.extraction_rules = source_extraction_rules_clean(source.kind, source.extraction_rules)
+    source.full_text_selector = source_full_text_selector_clean(source.full_text_selector)
     if source.department_id:
         region_id = source.department.region_id
         if source.region_id and source.region_id != region_id:

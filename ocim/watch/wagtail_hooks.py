@@ -199,7 +199,12 @@ class SourceViewSet(ModelViewSet):
                 ),
             ),
             MultiFieldPanel(
-                [FieldPanel("state"), FieldPanel("state_reason"), FieldPanel("fetch_full_text")],
+                [
+                    FieldPanel("state"),
+                    FieldPanel("state_reason"),
+                    FieldPanel("fetch_full_text"),
+                    FieldPanel("full_text_selector"),
+                ],
                 heading=_("Reading"),
             ),
         ],

@@ -96,6 +96,15 @@ class Source(BaseModel):
         default=False,
         help_text=_("Read each item's linked page and keep its main text."),
     )
+    full_text_selector = models.CharField(
+        _("main text selector"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Optional: a CSS selector of the main text on the linked pages (e.g. article "
+            ".content), when the automatic extraction keeps too much or too little."
+        ),
+    )
     # For pages without a feed: {"engine": "css"|"xpath", "item": …, "title": …, "link": …,
     # "date": …, "summary": …}; validated by the services before it is saved.
     extraction_rules = models.JSONField(_("extraction rules"), default=dict, blank=True)

@@ -122,6 +122,11 @@ def test_creating_a_source_goes_through_the_service(curator_client, curator):
             "Give a selector for the link or for the title of each item.",
         ),
         ({"state": "suspended"}, "state", None),
+        (
+            {"full_text_selector": "div.article["},
+            "full_text_selector",
+            "This is not a valid CSS selector.",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_nothing_written(
@@ -177,6 +182,14 @@ def test_a_web_page_is_saved_with_its_extraction_rules(curator_client):
     # The edit form shows them again, field by field.
     html = curator_client.get(url("edit", source.pk)).content.decode()
     assert 'value="article.news"' in html
+
+
+def test_the_main_text_selector_is_kept_for_the_full_text(curator_client):
+    response = curator_client.post(
+        url("add"), form_data(fetch_full_text="on", full_text_selector="  article .contenu  ")
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Source.objects.get().full_text_selector == "article .contenu"
 
 
 def test_pausing_from_the_form_is_recorded_with_its_reason(curator_client):

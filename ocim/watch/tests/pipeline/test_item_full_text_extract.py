@@ -70,3 +70,34 @@ def test_a_page_without_main_text_is_a_clean_error(html):
     assert str(raised.value.message)
     item.refresh_from_db()
     assert (item.full_text, item.language) == ("", "en")
+
+
+# A page where the article sits beside a long aside that automatic extraction may keep.
+SELECTED_PAGE = f"""<html><body>
+<div class="sidebar"><p>{PARAGRAPH}</p><p>Abonnez-vous à la lettre d'information.</p></div>
+<div class="contenu-article"><h1>Nuit des musées</h1><p>Le muséum ouvre ses portes<br>de 19 h
+à minuit, &amp; les réserves se visitent.</p><script>var x = 1;</script>
+<ul><li>Visites guidées</li><li>Ateliers pour les familles, sur inscription auprès de
+l'accueil</li></ul><div class="contenu-article"><p>Imbriqué : lu une fois.</p></div></div>
+</body></html>"""
+
+
+def test_the_sources_main_text_selector_chooses_the_text_kept():
+    item = _item()
+    item.source.full_text_selector = ".contenu-article"
+    item.source.save(update_fields=["full_text_selector"])
+    text = item_full_text_extract(item, SELECTED_PAGE)
+    assert text == (
+        "Nuit des musées\n\nLe muséum ouvre ses portes\nde 19 h à minuit, & les réserves se "
+        "visitent.\n\nVisites guidées\n\nAteliers pour les familles, sur inscription auprès de "
+        "l'accueil\n\nImbriqué : lu une fois."
+    )
+    assert "Abonnez-vous" not in text and "var x" not in text
+
+
+def test_a_selector_that_finds_nothing_falls_back_to_the_automatic_extraction():
+    item = _item()
+    item.source.full_text_selector = "main.introuvable"
+    item.source.save(update_fields=["full_text_selector"])
+    text = item_full_text_extract(item, PAGE)
+    assert "consacrée à la paléontologie" in text and "Mentions légales" not in text

@@ -14,7 +14,14 @@ from ocim.core.tests.browser.test_accounts import _login
 from ocim.core.tests.servers import Reply
 from ocim.inventory.tests.admin_builders import actor, territories
 from ocim.watch.demo import watch_demo_ensure
-from ocim.watch.models import Item, ItemRead, SavedFilter, Source, SourceState
+from ocim.watch.models import (
+    ClassificationRule,
+    Item,
+    ItemRead,
+    SavedFilter,
+    Source,
+    SourceState,
+)
 from ocim.watch.tests.admin_builders import user_with_role
 from ocim.watch.tests.fetching.builders import feed_reply
 
@@ -271,6 +278,22 @@ def test_a_curator_previews_a_web_pages_entries_before_saving_its_rules(
     page.locator("#w-editor-form button[type='submit']").first.click()
     page.wait_for_url("**/admin/watch/sources/")
     assert Source.objects.get().extraction_rules["item"] == "article.actu"
+
+
+def test_a_curator_writes_a_rule_that_leaves_job_offers_out(demo_site, page, axe_check, curator):
+    page.goto(demo_site.url + "/admin/watch/rules/new/")
+    page.fill("input[name='name']", "Offres d'emploi")
+    page.check("input[name='action'][value='exclude']")
+    page.select_option("select[name='conditions-0-field']", "title")
+    page.select_option("select[name='conditions-0-operator']", "contains")
+    page.fill("input[name='conditions-0-value']", "offre d'emploi")
+    axe_check(page)
+    page.locator("#w-editor-form button[type='submit']").first.click()
+    page.wait_for_url("**/admin/watch/rules/")
+    messages_shown(page)
+    assert ClassificationRule.objects.get().action == "exclude"
+    assert "Leave the entry out" in page.locator("table.listing").inner_text()
+    axe_check(page)
 
 
 def test_a_curator_reads_the_stream_with_the_keyboard(demo_site, page, axe_check, curator):

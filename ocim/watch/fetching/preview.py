@@ -11,8 +11,8 @@ marked (read from this source before, or from another source). It also reads the
 robots.txt, to warn when the fetcher would not be allowed to read the address.
 
 Nothing is written: no item, no health record, no host state. Like finding a website's feeds,
-it is a visit on the curator's behalf: two requests at most, each within the fetcher's
-deadline.
+it is a visit on the curator's behalf: two requests at most, within 15 and 5 seconds, so the
+answer comes well within a web worker's timeout.
 """
 
 from __future__ import annotations
@@ -41,6 +41,10 @@ from .sources import FEED_ACCEPT, PAGE_ACCEPT, fetch_deadline
 
 PREVIEW_ENTRIES = 20
 SUMMARY_SHOWN = 300
+# The preview answers a web request: its two reads end well within a web worker's timeout
+# (gunicorn's 30 s by default), however slow the site.
+PREVIEW_FETCH_DEADLINE = 15.0
+PREVIEW_ROBOTS_DEADLINE = 5.0
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ def _robots_allowed(url: httpx.URL, fetch) -> bool | None:
             f"{url.scheme}://{url.netloc.decode('ascii')}/robots.txt",
             accept="text/plain, */*;q=0.5",
             max_bytes=ROBOTS_MAX_BYTES,
-            deadline=ROBOTS_DEADLINE,
+            deadline=min(ROBOTS_DEADLINE, PREVIEW_ROBOTS_DEADLINE),
         )
     except FetchError:
         return None
@@ -172,7 +176,7 @@ def source_preview(
         result = fetch(
             str(target),
             accept=PAGE_ACCEPT if kind == SourceKind.PAGE else FEED_ACCEPT,
-            deadline=fetch_deadline(),
+            deadline=min(fetch_deadline(), PREVIEW_FETCH_DEADLINE),
         )
     except FetchError as error:
         raise SourceFetchError(error.code, detail=error.detail) from error

@@ -4,6 +4,7 @@ robots.txt verdict; bad rules, unreadable addresses and forbidden targets answer
 nothing is ever written."""
 
 import html
+import time
 
 import pytest
 from django.urls import reverse
@@ -122,6 +123,18 @@ def test_robots_txt_that_forbids_the_address_is_reported(loopback_server):
     loopback_server.reply("/robots.txt", Reply(503))
     preview = source_preview(url=loopback_server.url("/flux.xml"), kind=SourceKind.FEED)
     assert preview.robots_allowed is None
+
+
+def test_a_hanging_site_ends_at_the_previews_deadline(loopback_server, monkeypatch):
+    monkeypatch.setattr(preview_module, "PREVIEW_FETCH_DEADLINE", 1.0)
+    loopback_server.reply(
+        "/lent.xml", Reply(200, {"Content-Type": "application/rss+xml"}, iter([b"<"] * 40), 0.2)
+    )
+    started = time.monotonic()
+    with pytest.raises(SourceFetchError) as caught:
+        source_preview(url=loopback_server.url("/lent.xml"), kind=SourceKind.FEED)
+    assert caught.value.code == "deadline_exceeded"
+    assert time.monotonic() - started < 3.0
 
 
 def test_unreadable_addresses_end_with_the_fetchers_error(loopback_server, settings):

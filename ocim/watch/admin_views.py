@@ -50,9 +50,10 @@ from .fetching import fetch_error_message, source_reset, source_retry_now
 from .fetching.discovery import DiscoveryError
 from .fetching.errors import SourceFetchError
 from .fetching.preview import source_preview
-from .models import SavedFilter, Source, SourceKind, SourceState
+from .models import RuleAction, RuleMatch, SavedFilter, Source, SourceKind, SourceState
 from .opml import OpmlFileError, opml_write
-from .pipeline.errors import ExtractionRulesError, FeedParseError
+from .pipeline.classify import rule_matcher
+from .pipeline.errors import ClassificationRuleError, ExtractionRulesError, FeedParseError
 from .pipeline.pages import extraction_rules_clean
 from .selectors import share_304_expression
 
@@ -781,6 +782,70 @@ class SourcePreviewView(WatchView):
         except (SourceFetchError, FeedParseError) as error:
             return self.fragment(error=str(error.message), url=url)
         return self.fragment(preview=preview, kind=kind)
+
+
+class RuleTrialView(WatchView):
+    """POST from a classification rule's form (its script): try the rule's conditions, as
+    typed, on the latest items stored, and answer the fragment that says how many match and
+    shows the first ones (``selectors.rule_trial``). Nothing is saved; an unusable condition
+    answers its message (400)."""
+
+    permission = "watch.view_classificationrule"
+    template_name = "watch/admin/_rule_trial.html"
+    MAX_CONDITIONS = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not (
+            user.has_perm("watch.add_classificationrule")
+            or user.has_perm("watch.change_classificationrule")
+        ):
+            return self.forbidden()
+        return super().dispatch(request, *args, **kwargs)
+
+    def fragment(self, status=200, **context):
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def post(self, request):
+        data = request.POST
+        try:
+            total = min(int(data.get("conditions-TOTAL_FORMS") or 0), self.MAX_CONDITIONS)
+        except ValueError:
+            total = 0
+        conditions = []
+        for index in range(total):
+            prefix = f"conditions-{index}-"
+            if data.get(prefix + "DELETE") in ("1", "on", "true"):
+                continue
+            conditions.append(
+                (
+                    index + 1,
+                    (
+                        data.get(prefix + "field") or "",
+                        data.get(prefix + "operator") or "",
+                        data.get(prefix + "value") or "",
+                        data.get(prefix + "negate") in ("1", "on", "true"),
+                    ),
+                )
+            )
+        try:
+            for number, condition in conditions:
+                try:
+                    rule_matcher(match_all=True, conditions=[condition])
+                except ClassificationRuleError as error:
+                    raise ClassificationRuleError(
+                        _("Condition %(number)s: %(reason)s")
+                        % {"number": number, "reason": error.message},
+                        code=error.code,
+                    ) from error
+            matcher = rule_matcher(
+                match_all=data.get("match") != RuleMatch.ANY,
+                conditions=[condition for _number, condition in conditions],
+            )
+        except ClassificationRuleError as error:
+            return self.fragment(400, error=str(error.message))
+        trial = selectors.rule_trial(matcher)
+        return self.fragment(trial=trial, excludes=data.get("action") == RuleAction.EXCLUDE)
 
 
 # --- OPML ------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from ocim.core.models import Concept
@@ -282,6 +282,62 @@ def item_detail(pk: int) -> ItemDetail | None:
     detail.departments = list(item.departments.all())
     detail.actors = list(item.actors.only("id", "name").order_by("name"))
     return detail
+
+
+RULE_TRIAL_ITEMS = 1000
+RULE_TRIAL_SHOWN = 20
+# Characters of an item's content a trial reads (the classifier reads it all at ingest).
+RULE_TRIAL_CONTENT = 20_000
+
+
+@dataclass
+class RuleTrial:
+    """A rule tried on the latest items stored: how many were tried and matched, and the
+    first matches (newest first)."""
+
+    tried: int
+    matched: int
+    shown: list[Item]
+
+
+def rule_trial(matcher, *, limit: int = RULE_TRIAL_ITEMS) -> RuleTrial:
+    """``matcher`` (``pipeline.classify.rule_matcher``) on the ``limit`` items stored last, read
+    as the classifier reads a new item (title, summary, content, link, author, source)."""
+    from .pipeline.classify import ItemText
+
+    items = (
+        Item.objects.select_related("source")
+        .only(
+            "id",
+            "title",
+            "url",
+            "author",
+            "summary",
+            "published_at",
+            "source__title",
+            "source__url",
+        )
+        .annotate(content_start=Substr("content_text", 1, RULE_TRIAL_CONTENT))
+        .order_by("-id")[:limit]
+    )
+    tried = 0
+    matched: list[Item] = []
+    count = 0
+    for item in items:
+        tried += 1
+        text = ItemText(
+            title=item.title,
+            summary=item.summary,
+            content=item.content_start or "",
+            url=item.url,
+            author=item.author,
+            source=f"{item.source.title} {item.source.url}",
+        )
+        if matcher(text):
+            count += 1
+            if len(matched) < RULE_TRIAL_SHOWN:
+                matched.append(item)
+    return RuleTrial(tried=tried, matched=count, shown=matched)
 
 
 def item_get(pk: int) -> Item | None:

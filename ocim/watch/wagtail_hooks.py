@@ -37,6 +37,7 @@ from .admin_views import (
     ItemStreamView,
     OpmlExportView,
     OpmlImportView,
+    RuleTrialView,
     SavedFilterCreateView,
     SavedFilterDeleteView,
     SourceCreateView,
@@ -303,9 +304,16 @@ class ClassificationRuleViewSet(ModelViewSet):
                 heading=_("What the rule attaches to the items it matches"),
                 help_text=_("Nothing, for a rule that leaves entries out."),
             ),
+            HelpPanel(template="watch/admin/_rule_trial_panel.html", heading=_("Try the rule")),
         ],
         base_form_class=RuleForm,
     )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("trial/", RuleTrialView.as_view(), name="trial"),
+        ]
 
 
 class WatchViewSetGroup(ViewSetGroup):

@@ -35,6 +35,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -408,35 +409,59 @@ class _RegexSets:
         return found
 
 
+def _condition_compile(field_name: str, operator: str, value: str, negate: bool) -> _Condition:
+    """A rule's condition ready to test; raises ``ClassificationRuleError`` (translated) for
+    an unknown field, an unusable regular expression or an empty text."""
+    if field_name not in ConditionField.values:
+        raise ClassificationRuleError(_("Choose the field the condition looks at."), code="field")
+    if operator == ConditionOperator.REGEX:
+        classification_regex_clean(value)
+        return _Condition(field_name, regex_compile(value), "", bool(negate))
+    needle = fold(value or "").strip()
+    if not needle:
+        raise ClassificationRuleError(_("Give the text to look for."), code="text_empty")
+    return _Condition(field_name, None, needle, bool(negate))
+
+
+def rule_matcher(*, match_all: bool, conditions) -> Callable[[ItemText], bool]:
+    """Whether an item's text passes a rule made of ``conditions`` ((field, operator, value,
+    negate) tuples), exactly as the classifier tests a stored rule: to try a rule before saving
+    it. Raises ``ClassificationRuleError`` (translated) for an unusable condition or none."""
+    compiled = [_condition_compile(*condition) for condition in conditions]
+    if not compiled:
+        raise ClassificationRuleError(
+            _("Give the rule at least one condition."), code="no_condition"
+        )
+    rule = _Rule(
+        pk=0,
+        match_all=match_all,
+        conditions=compiled,
+        exclude=False,
+        concepts=[],
+        families=[],
+        regions=[],
+        departments=[],
+    )
+    regex_sets = _RegexSets([rule])
+    return lambda text: rule.matches(text, regex_sets.matches(text))
+
+
 def _rules_load() -> list[_Rule]:
     rules = []
     queryset = ClassificationRule.objects.filter(active=True).prefetch_related(
         "conditions", "concepts", "families", "regions", "departments"
     )
     for rule in queryset:
-        conditions = []
-        usable = True
-        for condition in rule.conditions.all():
-            if condition.field not in ConditionField.values:
-                usable = False
-                break
-            if condition.operator == ConditionOperator.REGEX:
-                try:
-                    classification_regex_clean(condition.value)
-                    regex = regex_compile(condition.value)
-                except ClassificationRuleError:
-                    logger.warning("classification rule %s has an unusable expression", rule.pk)
-                    usable = False
-                    break
-                conditions.append(_Condition(condition.field, regex, "", condition.negate))
-            else:
-                needle = fold(condition.value).strip()
-                if not needle:
-                    usable = False
-                    break
-                conditions.append(_Condition(condition.field, None, needle, condition.negate))
+        try:
+            conditions = [
+                _condition_compile(c.field, c.operator, c.value, c.negate)
+                for c in rule.conditions.all()
+            ]
+        except ClassificationRuleError as error:
+            logger.warning("classification rule %s is unusable: %s", rule.pk, error.code)
+            continue
         # A rule without conditions would match everything: it is ignored, like a broken one.
-        if not usable or not conditions:
+        if not conditions:
             continue
         rules.append(
             _Rule(

@@ -116,3 +116,86 @@ def test_staff_without_the_role_are_refused(client):
     response = client.post(ADD, rule_data([condition("musée")]))
     assert response.status_code in (302, 403)
     assert not ClassificationRule.objects.exists()
+
+
+# --- Trying a rule on the latest items ---------------------------------------------------------
+
+TRIAL = "/admin/watch/rules/trial/"
+
+
+def trial_data(conditions, **overrides):
+    data = {"match": "all", "action": "classify", "conditions-TOTAL_FORMS": str(len(conditions))}
+    for index, row in enumerate(conditions):
+        for key, value in row.items():
+            data[f"conditions-{index}-{key}"] = value
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def latest_items():
+    from .admin_builders import SourceFactory, item
+
+    press = SourceFactory(title="Presse régionale")
+    return [
+        item(source=press, title="Le muséum recrute un médiateur"),
+        item(source=press, title="Offre d'emploi : régisseur", summary="CDD de six mois."),
+        item(source=press, title="Le jardin botanique rouvre", summary="Offre spéciale."),
+    ]
+
+
+def test_the_form_offers_to_try_the_rule(curator_client):
+    page = curator_client.get(ADD).content.decode()
+    assert 'id="rule-trial"' in page and "form-preview.js" in page
+
+
+def test_a_rule_is_tried_on_the_latest_items_as_typed(curator_client, latest_items):
+    response = curator_client.post(
+        TRIAL,
+        trial_data(
+            [
+                condition(r"\b(recrute|emploi)\b", "regex"),
+                # Deleted in the form: not part of the trial.
+                {**condition("jardin"), "DELETE": "on"},
+            ],
+            action="exclude",
+        ),
+    )
+    assert response.status_code == 200
+    trial = response.context["trial"]
+    assert (trial.tried, trial.matched) == (3, 2)
+    assert [item.title for item in trial.shown] == [
+        "Offre d'emploi : régisseur",
+        "Le muséum recrute un médiateur",
+    ]
+    assert response.context["excludes"]
+    # Any condition, negated, on another field: the same matcher as the classifier's.
+    response = curator_client.post(
+        TRIAL,
+        trial_data(
+            [condition("offre", field="summary"), condition("recrute", negate=True)],
+            match="any",
+        ),
+    )
+    assert response.context["trial"].matched == 2  # all but the recruiting one
+    assert not ClassificationRule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        [],
+        [condition("(musée", "regex")],
+        [condition("  ")],
+        [{"field": "partout", "operator": "contains", "value": "x"}],
+    ],
+)
+def test_an_unusable_rule_answers_why(curator_client, latest_items, conditions):
+    response = curator_client.post(TRIAL, trial_data(conditions))
+    assert response.status_code == 400
+    assert 'id="rule-trial-error"' in response.content.decode()
+
+
+def test_staff_without_the_role_cannot_try_rules(client):
+    client.force_login(user_with_role("editor"))
+    assert client.post(TRIAL, trial_data([condition("x")])).status_code == 403

@@ -281,13 +281,20 @@ def test_a_curator_previews_a_web_pages_entries_before_saving_its_rules(
 
 
 def test_a_curator_writes_a_rule_that_leaves_job_offers_out(demo_site, page, axe_check, curator):
+    watch_demo_ensure()
     page.goto(demo_site.url + "/admin/watch/rules/new/")
     page.fill("input[name='name']", "Offres d'emploi")
     page.check("input[name='action'][value='exclude']")
     page.select_option("select[name='conditions-0-field']", "title")
     page.select_option("select[name='conditions-0-operator']", "contains")
-    page.fill("input[name='conditions-0-value']", "offre d'emploi")
+    page.fill("input[name='conditions-0-value']", "herbier")
+    # Tried on the latest items before saving: the demo's herbarium items match.
+    page.get_by_role("button", name="Try on the latest items").click()
+    page.locator("#rule-trial-items").wait_for()
+    assert "herbier" in page.locator("#rule-trial-items").inner_text().lower()
+    assert "would have been left out" in page.locator("#rule-trial [role='status']").inner_text()
     axe_check(page)
+    page.fill("input[name='conditions-0-value']", "offre d'emploi")
     page.locator("#w-editor-form button[type='submit']").first.click()
     page.wait_for_url("**/admin/watch/rules/")
     messages_shown(page)

@@ -164,11 +164,11 @@ def curator_client(client):
 
 def test_the_forms_show_the_preview_and_the_health_record_leads_to_it(curator_client):
     page = curator_client.get(reverse("watch_sources:add")).content.decode()
-    assert 'id="source-preview"' in page and "source-preview.js" in page
-    assert 'data-source=""' in page
+    assert 'id="source-preview"' in page and "form-preview.js" in page
+    assert 'data-extra-value=""' in page
     source = make_source("https://m.example/flux.xml")
     page = curator_client.get(reverse("watch_sources:edit", args=[source.pk])).content.decode()
-    assert f'data-source="{source.pk}"' in page
+    assert f'data-extra-value="{source.pk}"' in page
     health = curator_client.get(reverse("watch_health:source", args=[source.pk]))
     edit_preview = reverse("watch_sources:edit", args=[source.pk]) + "#source-preview"
     assert edit_preview in health.content.decode()

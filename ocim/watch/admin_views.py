@@ -72,13 +72,15 @@ def _url(name: str, *args) -> str:
 
 
 class WatchView(WagtailAdminTemplateMixin, View):
-    """A back-office view of the watch, refused (403) without ``permission``. A view that only
-    defines ``post`` answers 405 to anything else (Django's own ``http_method_not_allowed``)."""
+    """A back-office view of the watch, refused (403) without ``permission`` (or without any
+    of them, for a tuple). A view that only defines ``post`` answers 405 to anything else
+    (Django's own ``http_method_not_allowed``)."""
 
-    permission = "watch.view_item"
+    permission: str | tuple[str, ...] = "watch.view_item"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission):
+        wanted = (self.permission,) if isinstance(self.permission, str) else self.permission
+        if not any(request.user.has_perm(permission) for permission in wanted):
             return self.forbidden()
         return super().dispatch(request, *args, **kwargs)
 
@@ -96,6 +98,10 @@ class WatchView(WagtailAdminTemplateMixin, View):
         return TemplateResponse(
             self.request, template, self.get_context_data(**context), status=status
         )
+
+    def fragment(self, status: int = 200, **context) -> TemplateResponse:
+        """``template_name`` alone, without the admin's page around it (for a form's script)."""
+        return TemplateResponse(self.request, self.template_name, context, status=status)
 
 
 def _page(paginator: WagtailPaginator, number):
@@ -730,17 +736,8 @@ class SourcePreviewView(WatchView):
     cannot be read answer the fragment with the message (400 for the input), never a server
     error."""
 
-    permission = "watch.view_source"
+    permission = ("watch.add_source", "watch.change_source")
     template_name = "watch/admin/_source_preview.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if not (user.has_perm("watch.add_source") or user.has_perm("watch.change_source")):
-            return self.forbidden()
-        return super().dispatch(request, *args, **kwargs)
-
-    def fragment(self, status=200, **context):
-        return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def post(self, request):
         data = request.POST
@@ -790,21 +787,9 @@ class RuleTrialView(WatchView):
     shows the first ones (``selectors.rule_trial``). Nothing is saved; an unusable condition
     answers its message (400)."""
 
-    permission = "watch.view_classificationrule"
+    permission = ("watch.add_classificationrule", "watch.change_classificationrule")
     template_name = "watch/admin/_rule_trial.html"
     MAX_CONDITIONS = 50
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if not (
-            user.has_perm("watch.add_classificationrule")
-            or user.has_perm("watch.change_classificationrule")
-        ):
-            return self.forbidden()
-        return super().dispatch(request, *args, **kwargs)
-
-    def fragment(self, status=200, **context):
-        return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def post(self, request):
         data = request.POST

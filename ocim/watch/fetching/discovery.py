@@ -38,6 +38,7 @@ from ocim.core.fetch import FetchError, parse_url, safe_fetch
 from ocim.watch.pipeline.decoding import document_decode
 from ocim.watch.pipeline.errors import FeedParseError
 from ocim.watch.pipeline.parsing import ParsedFeed, feed_parse
+from ocim.watch.pipeline.text import title_to_text
 
 from .sources import FEED_ACCEPT
 
@@ -140,13 +141,15 @@ def _address(value: str) -> str:
         raise DiscoveryError(error.message, code=error.code) from error
 
 
+# The document's root element, the first of these in its text.
+_ROOT = re.compile(r"<(?:(?:\w+:)?(feed)|rss|(?:\w+:)?RDF)\b")
+
+
 def _feed_format(parsed: ParsedFeed, text: str) -> str:
     if parsed.parser == "jsonfeed":
         return "json"
-    head = text[:4096]
-    if re.search(r"<(?:\w+:)?feed\b", head):
-        return "atom"
-    return "rss"
+    root = _ROOT.search(text)
+    return "atom" if root is not None and root.group(1) else "rss"
 
 
 class _Visit:
@@ -188,11 +191,11 @@ def _candidate(url: str, parsed: ParsedFeed, format_: str, found_by: str) -> Fee
         latest = entries[0]
     return FeedCandidate(
         url=url,
-        title=" ".join((parsed.title or "").split())[:300],
+        title=title_to_text(parsed.title or "")[:300],
         format=format_,
         entries=len(entries),
         language=(parsed.language or "")[:16],
-        latest_title=" ".join((latest.title or "").split())[:300] if latest else "",
+        latest_title=title_to_text(latest.title or "")[:300] if latest else "",
         latest_published=latest.published if latest else None,
         found_by=found_by,
     )

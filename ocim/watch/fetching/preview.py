@@ -31,7 +31,7 @@ from ocim.watch.pipeline.classify import ItemText, classifier_current
 from ocim.watch.pipeline.normalise import EntryProblem, entry_identify, entry_normalise
 from ocim.watch.pipeline.pages import page_parse
 from ocim.watch.pipeline.parsing import feed_parse
-from ocim.watch.pipeline.text import truncate
+from ocim.watch.pipeline.text import title_to_text, truncate
 
 from . import errors
 from .errors import SourceFetchError
@@ -254,7 +254,7 @@ def source_preview(
         final_url=final_url,
         status=status,
         parser=parsed.parser,
-        title=" ".join((parsed.title or "").split())[:300],
+        title=title_to_text(parsed.title or "")[:300],
         total=len(parsed.entries),
         entries=entries,
         skipped=skipped,

@@ -299,3 +299,24 @@ def test_the_number_of_requests_is_bounded_whatever_the_page_announces(loopback_
     assert found.requests == 1 + discovery.MAX_CANDIDATES
     assert len(loopback_server.requests) == found.requests
     assert len(found.problems) == discovery.MAX_CANDIDATES  # every one answered 404
+
+
+def test_an_rss_feed_that_links_to_atom_is_still_rss_and_titles_are_text(loopback_server):
+    loopback_server.reply(
+        "/rss",
+        Reply(
+            200,
+            {"Content-Type": "application/rss+xml"},
+            (
+                "<?xml version='1.0'?><rss version='2.0' xmlns:atom='http://www.w3.org/2005/Atom'"
+                " xmlns:feedburner='http://rssnamespace.org/feedburner/ext/1.0'><channel>"
+                "<title>Le &lt;b&gt;Muséum&lt;/b&gt;</title><atom:link rel='self' href='/rss'/>"
+                "<feedburner:info uri='museum'/><item><title>Nuit &amp;amp; jour</title>"
+                "<link>https://m.example/1</link></item></channel></rss>"
+            ).encode(),
+        ),
+    )
+    [candidate] = feeds_discover(loopback_server.url("/rss")).candidates
+    assert candidate.format == "rss"
+    assert candidate.title == "Le Muséum"
+    assert candidate.latest_title == "Nuit & jour"

@@ -197,14 +197,19 @@ def parse_url(value) -> httpx.URL:
         raise InvalidURL(url=value, detail="not an absolute URL")
     if url.scheme not in SCHEMES:
         raise UnsupportedScheme(url=value, detail=f"scheme {url.scheme!r}")
-    if not url.host:
+    try:
+        # Decoding an IDNA host ("xn--…") may fail only now (idna.IDNAError, a ValueError).
+        host = url.host
+    except ValueError as exc:
+        raise InvalidURL(url=value, detail=f"host: {exc}") from exc
+    if not host:
         raise InvalidURL(url=value, detail="no host")
     if url.userinfo:
         raise InvalidURL(url=value, detail="credentials in the URL are not supported")
     if url.port is not None and not 1 <= url.port <= 65535:
         raise InvalidURL(url=value, detail=f"port {url.port} out of range")
     try:
-        addresses.literal_address(url.host)
+        addresses.literal_address(host)
     except addresses.HostError as exc:
         raise InvalidURL(url=value, detail=str(exc)) from exc
     return url

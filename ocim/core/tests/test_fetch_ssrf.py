@@ -115,6 +115,9 @@ FORBIDDEN_URLS = [
     ("javascript:alert(1)", "unsupported_scheme"),
     ("//127.0.0.1:{port}/", "invalid_url"),
     ("http:///etc/passwd", "invalid_url"),
+    # A host whose IDNA form cannot be decoded: refused, not an unexpected exception.
+    ("http://xn--/", "invalid_url"),
+    ("http://xn--a.example/", "invalid_url"),
 ]
 
 

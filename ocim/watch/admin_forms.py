@@ -36,6 +36,8 @@ from .services import (
 )
 
 MAX_QUERY_LENGTH = 200
+# The largest id a table holds (BigAutoField): a bigger number in a query string is refused.
+MAX_ID = 2**63 - 1
 # The languages offered by the stream's filter (items in others are found by the search).
 STREAM_LANGUAGES = ("fr", "en", "de", "es", "it", "nl", "pt")
 
@@ -344,7 +346,9 @@ class ItemFilterForm(forms.Form):
             (ReadState.READ, _("Already read")),
         ],
     )
-    story = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    story = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
 
     def __init__(self, *args, concepts, families, regions, departments, **kwargs):
         super().__init__(*args, **kwargs)

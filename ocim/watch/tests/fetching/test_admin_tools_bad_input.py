@@ -80,3 +80,39 @@ def test_junk_never_makes_a_server_error(client, junk, settings, connect_spy):
     assert client.get("/admin/watch/sources/new/", prefill).status_code == 200
     # Nothing public was allowed: no connection was even attempted.
     assert connect_spy.calls == []
+
+
+STREAM_FILTERS = (
+    "q", "source", "category", "concept", "family", "territory", "language", "date_from",
+    "date_to", "kept", "read", "story", "p",
+)  # fmt: skip
+HEALTH_FILTERS = ("state", "kind", "category", "problem", "sort", "p", "q")
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_junk_in_the_reading_views_never_makes_a_server_error(client, junk):
+    client.force_login(user_with_role("watch-curator"))
+    record = item()
+    for key in STREAM_FILTERS:
+        response = client.get("/admin/watch/items/", {key: junk})
+        assert response.status_code < 500, (key, response.status_code)
+    for key in HEALTH_FILTERS:
+        response = client.get("/admin/watch/health/", {key: junk})
+        assert response.status_code < 500, (key, response.status_code)
+    for method, url, data in [
+        ("get", "/admin/watch/opml/export/", {"download": "1", "category": junk}),
+        ("get", "/admin/watch/sources/", {"q": junk, "state": junk, "ordering": junk}),
+        ("post", "/admin/watch/items/read/", {"up_to": junk}),
+        ("post", f"/admin/watch/items/{record.pk}/mark/", {"mark": junk, "value": junk}),
+        ("post", f"/admin/watch/items/{record.pk}/read/", {"read": junk, "next": junk}),
+        ("post", "/admin/watch/items/saved/?q=x", {"name": junk, "shared": junk}),
+    ]:
+        response = getattr(client, method)(url, data)
+        assert response.status_code < 500, (url, response.status_code)
+
+
+def test_a_story_number_beyond_any_id_is_a_filter_error(client):
+    client.force_login(user_with_role("watch-curator"))
+    response = client.get("/admin/watch/items/", {"story": "9" * 30})
+    assert response.status_code == 200
+    assert "story" in response.context["form"].errors

@@ -45,6 +45,11 @@ def new_entry_count(report) -> int:
     return int(report.new_items) + int(report.new_sightings)
 
 
+def excluded_entry_count(report) -> int:
+    """New entries a classification rule left out (not stored)."""
+    return int(report.excluded)
+
+
 def full_text_extract(item, html: str) -> None:
     """Keep the main text of ``item``'s linked page (re-classified, re-indexed); raises
     ``FullTextError`` when the page has no main text."""

@@ -288,7 +288,10 @@ class _Fetch:
                 fields["last_modified"] = _validator(result.last_modified, 128)
                 self._write(fields)
                 self._log(
-                    FetchOutcome.CONTENT, status_code=result.status_code, new_entries=new_entries
+                    FetchOutcome.CONTENT,
+                    status_code=result.status_code,
+                    new_entries=new_entries,
+                    excluded_entries=pipeline.excluded_entry_count(report),
                 )
                 created = pipeline.new_item_ids(report)
                 if source.fetch_full_text and created:
@@ -382,7 +385,9 @@ class _Fetch:
             # Only when the lease ran out (a stalled worker) and another worker took it.
             logger.warning("Source %s: lease lost before the result was recorded.", self.source_id)
 
-    def _log(self, outcome, *, status_code=None, error=None, new_entries=0) -> None:
+    def _log(
+        self, outcome, *, status_code=None, error=None, new_entries=0, excluded_entries=0
+    ) -> None:
         FetchLog.objects.create(
             source_id=self.source_id,
             started_at=self.started_at,
@@ -393,6 +398,7 @@ class _Fetch:
             detail=error.detail[:500] if error else "",
             bytes_received=self.bytes_received,
             new_entries=new_entries,
+            excluded_entries=excluded_entries,
         )
 
     def _suspend(self, error: SourceFetchError, *, count: int, immediate: bool, now) -> bool:

@@ -30,6 +30,8 @@ class FetchLog(models.Model):
     detail = models.CharField(_("detail"), max_length=500, blank=True)
     bytes_received = models.PositiveIntegerField(_("bytes received"), default=0)
     new_entries = models.PositiveIntegerField(_("new entries"), default=0)
+    # New entries a classification rule left out (not stored), in this read.
+    excluded_entries = models.PositiveIntegerField(_("entries left out"), default=0)
 
     class Meta:
         verbose_name = _("fetch log entry")

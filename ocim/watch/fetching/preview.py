@@ -124,7 +124,9 @@ def _known(identities, source_id: int | None) -> dict[int, str]:
         known.update({i.index: "source" for i in identities if i.guid_hash in seen})
     url_hashes = [i.url_hash for i in identities if i.url_hash and i.index not in known]
     stored = set(Item.objects.filter(url_hash__in=url_hashes).values_list("url_hash", flat=True))
-    known.update({i.index: "watch" for i in identities if i.url_hash in stored})
+    known.update(
+        {i.index: "watch" for i in identities if i.index not in known and i.url_hash in stored}
+    )
     return known
 
 

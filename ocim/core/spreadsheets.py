@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
@@ -96,3 +97,25 @@ def xlsx_bytes(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+SPREADSHEET_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def spreadsheet_response(
+    headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, file_format: str, stem: str, title=""
+) -> HttpResponse:
+    """A download of ``headers`` and ``rows`` as ``stem.csv`` or ``stem.xlsx`` (``file_format``
+    "csv" or "xlsx"; the sheet's ``title`` for XLSX), never cached: exports hold what a
+    member of staff may see."""
+    if file_format == "csv":
+        body = csv_bytes(headers, rows)
+    else:
+        body = xlsx_bytes(headers, rows, title=title)
+    response = HttpResponse(body, content_type=SPREADSHEET_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,7 +24,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from ocim.core.errors import ApplicationError
-from ocim.core.spreadsheets import csv_bytes, xlsx_bytes
+from ocim.core.spreadsheets import spreadsheet_response
 
 from . import backoffice, exports, services
 from .models import (
@@ -634,18 +634,9 @@ class SessionExportView(SessionBackofficeView):
         columns = exports.TRAINER_COLUMNS if for_trainer else exports.REGISTRATION_COLUMNS
         headers, rows = exports.registration_table(registrations, columns)
         stem = slugify(f"{_('registrations')}-{self.session.pk}-{self.session}")[:80]
-        if fmt == "csv":
-            response = HttpResponse(
-                csv_bytes(headers, rows), content_type="text/csv; charset=utf-8"
-            )
-        else:
-            response = HttpResponse(
-                xlsx_bytes(headers, rows, title=str(_("Registrations"))),
-                content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return spreadsheet_response(
+            headers, rows, file_format=fmt, stem=stem, title=str(_("Registrations"))
+        )
 
 
 # --- Cancel the session -------------------------------------------------------------------------

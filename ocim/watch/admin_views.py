@@ -33,7 +33,7 @@ from ocim.core.errors import ApplicationError
 from ocim.core.models import Concept
 from ocim.core.sanitiser import sanitise_html
 from ocim.core.selectors import department_list, region_list
-from ocim.core.spreadsheets import csv_bytes, xlsx_bytes
+from ocim.core.spreadsheets import spreadsheet_response
 from ocim.inventory.selectors import actor_family_list
 
 from . import selectors, services
@@ -178,18 +178,13 @@ class ItemExportView(WatchView):
         except ExportTooLarge as error:
             messages.error(request, error.message)
             return HttpResponseRedirect(back)
-        name = f"veille-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
-        if file_format == "csv":
-            response = HttpResponse(
-                csv_bytes(headers, rows), content_type="text/csv; charset=utf-8"
-            )
-        else:
-            response = HttpResponse(
-                xlsx_bytes(headers, rows, title=str(_("Watch"))),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return spreadsheet_response(
+            headers,
+            rows,
+            file_format=file_format,
+            stem=f"veille-{timezone.localtime():%Y%m%d-%H%M}",
+            title=str(_("Watch")),
+        )
 
 
 class SavedFilterCreateView(WatchView):

@@ -137,14 +137,7 @@ def _classified(entries, *, source_text: str) -> list[tuple[str, list[str]]]:
     classifier = classifier_current()
     results = []
     for entry in entries:
-        text = ItemText(
-            title=entry.title,
-            summary=entry.summary,
-            content=entry.content_text,
-            url=entry.identity.url,
-            author=entry.author,
-            source=source_text,
-        )
+        text = ItemText.of_entry(entry, source=source_text)
         results.append(classifier.classify(text))
     rule_ids = {result.excluded_by for result in results if result.excluded_by}
     rule_names = dict(ClassificationRule.objects.filter(pk__in=rule_ids).values_list("pk", "name"))

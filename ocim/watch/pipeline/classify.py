@@ -168,6 +168,19 @@ class ItemText:
     author: str = ""
     source: str = ""
 
+    @classmethod
+    def of_entry(cls, entry, *, source: str) -> ItemText:
+        """The text of a normalised entry (``normalise.NormalisedEntry``) as a new item's:
+        what the pipeline classifies, and what a source's preview shows it would."""
+        return cls(
+            title=entry.title,
+            summary=entry.summary,
+            content=entry.content_text,
+            url=entry.identity.url,
+            author=entry.author,
+            source=source,
+        )
+
     def field(self, name: str) -> str:
         return getattr(self, name, "")
 

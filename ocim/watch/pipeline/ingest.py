@@ -432,14 +432,7 @@ class _Storage:
         source_text = f"{self.source.title} {self.source.url}"
         results: list[Classification | None] = []
         for entry in entries:
-            text = ItemText(
-                title=entry.title,
-                summary=entry.summary,
-                content=entry.content_text,
-                url=entry.identity.url,
-                author=entry.author,
-                source=source_text,
-            )
+            text = ItemText.of_entry(entry, source=source_text)
             try:
                 results.append(classifier.classify(text, source_facts=facts))
             except Exception:
